@@ -1,0 +1,201 @@
+"""`loadwatch import`, `sessions` and `steps`: getting data in and seeing what is stored."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from ..ingest import import_paths
+from ..models import ImportResult
+from . import cli
+from ._common import Context, echo_json
+
+
+def _parse_map(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dict[str, str] | None:
+    if not value:
+        return None
+    mapping: dict[str, str] = {}
+    for part in value.split(","):
+        key, sep, col = part.partition("=")
+        if not sep or key.strip() not in ("date", "steps") or not col.strip():
+            raise click.BadParameter("use --map date=COLUMN,steps=COLUMN")
+        mapping[key.strip()] = col.strip()
+    return mapping
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object on stdout.")
+@click.option("--dry-run", is_flag=True, help="Read and check everything, store nothing.")
+@click.option("--strict", is_flag=True, help="Reject truncated files and files with a wrong checksum.")
+@click.option("--map", "column_map", callback=_parse_map, metavar="date=COL,steps=COL",
+              help="For a CSV step log whose columns loadwatch cannot tell: which column is which.")
+@click.pass_obj
+def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run: bool, strict: bool,
+                   column_map: dict[str, str] | None) -> None:
+    """Import FIT/GPX/TCX files, folders and whole exports into the store.
+
+    PATHS may be files (.fit, .fit.gz, .gpx, .tcx, Apple export.xml, CSV step logs), folders
+    (searched recursively) or export archives (Garmin account export, Strava bulk export, Apple
+    Health export.zip). Formats are recognised by content, not by name. Importing the same file
+    twice does nothing; the same session reached through two files is stored once.
+
+    \b
+    Exit codes: 0 all good (duplicates and skipped files count as good);
+                3 some files failed, the others were imported;
+                1 nothing could be imported; 2 usage error.
+
+    \b
+    --json prints {"imported": n, "duplicates": n, "already_imported": n, "skipped": n,
+                   "failed": n, "files": [{"path", "status", "sessions", "days", "error", ...}]}
+    """
+    show_bar = not as_json and sys.stderr.isatty()
+    bar: Any = None
+
+    def progress(done: int, total: int, label: str) -> None:
+        nonlocal bar
+        if not show_bar or total < 2:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    options = {"column_map": column_map} if column_map else {}
+    try:
+        result = import_paths(obj.store, paths, athlete=obj.athlete, strict=strict, dry_run=dry_run,
+                              on_progress=progress, options=options)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        echo_json(result.as_json())
+    else:
+        _print_summary(result)
+    sys.exit(result.exit_code)
+
+
+def _print_summary(result: ImportResult) -> None:
+    for f in result.files:
+        if f.status == "failed":
+            click.echo(f"Error: {f.path}: {f.error}", err=True)
+        elif f.status == "recovered":
+            click.echo(f"Warning: {f.path}: truncated; imported the {f.sessions} session(s) readable before "
+                       "the cut (use --strict to reject such files)", err=True)
+        for w in f.warnings if f.status != "recovered" else []:
+            click.echo(f"Warning: {f.path}: {w}", err=True)
+    counts = result.as_json()
+    sessions = sum(f.sessions for f in result.files)
+    days = sum(f.days for f in result.files)
+    prefix = "Dry run, nothing stored: would import" if result.dry_run else "Imported"
+    click.echo(
+        f"{prefix} {counts['imported']} file(s) ({sessions} new session(s), {days} day(s) of steps); "
+        f"{counts['already_imported']} already imported, {counts['duplicates']} duplicate(s), "
+        f"{counts['skipped']} skipped, {counts['failed']} failed."
+    )
+    dup_sessions = sum(f.duplicates for f in result.files)
+    if dup_sessions:
+        click.echo(f"{dup_sessions} session(s) were already stored from another file and were not added again.")
+
+
+def _since_option(fn: Any) -> Any:
+    return click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                        help="Only from this local date on (YYYY-MM-DD).")(fn)
+
+
+@cli.command("sessions")
+@_since_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of sessions on stdout.")
+@click.pass_obj
+def sessions_command(obj: Context, since: Any, as_json: bool) -> None:
+    """List stored sessions: local start, sport, duration, distance, average HR.
+
+    \b
+    --json prints a list of {"start_utc", "utc_offset_s", "local_start", "sport", "sub_sport",
+    "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "steps",
+    "calories", "device", "rpe", "recovered", "source"}.
+    """
+    frame = obj.store.sessions(obj.athlete, since=_day(since))
+    if as_json:
+        echo_json(sessions_json(frame))
+        return
+    if frame.empty:
+        click.echo("No sessions stored yet. Import some: loadwatch import PATH")
+        return
+    click.echo(f"{'local start':<17} {'sport':<16} {'duration':>8} {'km':>7} {'avg HR':>6}")
+    for row in frame.itertuples():
+        km = "" if pd.isna(row.distance_m) else f"{row.distance_m / 1000:.2f}"
+        hr = "" if pd.isna(row.avg_hr) else f"{row.avg_hr:.0f}"
+        click.echo(f"{row.local_start:%Y-%m-%d %H:%M} {row.sport[:16]:<16} {_hms(row.duration_s):>8} {km:>7} {hr:>6}")
+    click.echo(f"{len(frame)} session(s).")
+
+
+def sessions_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The public JSON shape of `loadwatch sessions --json`."""
+    out = []
+    for row in frame.itertuples():
+        out.append({
+            "id": int(row.id),
+            "start_utc": row.start_utc.isoformat(),
+            "utc_offset_s": int(row.utc_offset_s),
+            "local_start": row.local_start.isoformat(),
+            "sport": row.sport,
+            "sub_sport": row.sub_sport,
+            "duration_s": _num(row.duration_s),
+            "moving_s": _num(row.moving_s),
+            "distance_m": _num(row.distance_m),
+            "ascent_m": _num(row.ascent_m),
+            "avg_hr": _num(row.avg_hr),
+            "max_hr": _num(row.max_hr),
+            "steps": None if pd.isna(row.steps) else int(row.steps),
+            "calories": _num(row.calories),
+            "device": row.device,
+            "rpe": _num(row.rpe),
+            "recovered": bool(row.recovered),
+            "source": row.source,
+        })
+    return out
+
+
+@cli.command("steps")
+@_since_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of days on stdout.")
+@click.pass_obj
+def steps_command(obj: Context, since: Any, as_json: bool) -> None:
+    """List daily steps: one row per local day, from the day's primary source.
+
+    When several sources report the same day (a watch and a phone), the watch counts over the
+    phone and a manual entry only fills gaps: totals are never summed across sources.
+
+    \b
+    --json prints a list of {"day", "steps", "source"}.
+    """
+    frame = obj.store.daily_steps(obj.athlete, since=_day(since))
+    if as_json:
+        echo_json([{"day": r.day.isoformat(), "steps": int(r.steps), "source": r.source} for r in frame.itertuples()])
+        return
+    if frame.empty:
+        click.echo("No daily steps stored yet. Import a watch or phone export: loadwatch import PATH")
+        return
+    click.echo(f"{'day':<10} {'steps':>7}  source")
+    for r in frame.itertuples():
+        click.echo(f"{r.day.isoformat():<10} {r.steps:>7,}  {r.source}")
+    click.echo(f"{len(frame)} day(s).")
+
+
+def _day(value: Any) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _hms(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"

@@ -1,0 +1,251 @@
+"""Walking zips and gzip streams with limits: size, ratio, member count, nesting, paths.
+
+Nothing is ever extracted to disk: members are read as streams (or, for a zip nested inside a
+zip, into memory under a cap). Decompressed bytes are counted as they are read, because the
+sizes an archive declares can lie.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import stat
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from ..errors import CorruptFile, HostileInput
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps that keep a hostile archive from exhausting memory, disk or time.
+
+    Real exports set the scale: an Apple export.xml reaches ~4 GB at ~20:1 compression, a Garmin
+    export part holds ~8,000 files, and exports nest zips exactly one level deep.
+    """
+
+    max_members: int = 200_000
+    max_depth: int = 1  # zip inside a zip (Garmin's UploadedFiles_*.zip parts), no deeper
+    max_member_bytes: int = 8 * 2**30  # decompressed bytes of one member
+    max_archive_bytes: int = 32 * 2**30  # decompressed bytes of all members of one archive
+    max_nested_zip_bytes: int = 2 * 2**30  # a nested zip is held in memory to be read
+    max_ratio: float = 200.0  # decompressed/compressed, checked once past ratio_floor_bytes
+    ratio_floor_bytes: int = 64 * 2**20
+    max_gzip_bytes: int = 2 * 2**30  # a .gz outside an archive (FIT, TCX, GPX are small)
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class ArchiveBudget:
+    """Counts the decompressed bytes of one archive across all its members."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name = name
+        self.limits = limits
+        self.total = 0
+
+    def add(self, n: int) -> None:
+        self.total += n
+        if self.total > self.limits.max_archive_bytes:
+            raise HostileInput(
+                f"{self.name}: archive inflates past {self.limits.max_archive_bytes // 2**30} GiB; refusing it"
+                " (possible zip bomb)"
+            )
+
+
+class CappedReader(io.RawIOBase):
+    """A read-only stream that stops with HostileInput when a decompression cap is passed."""
+
+    def __init__(
+        self,
+        raw: BinaryIO,
+        name: str,
+        *,
+        max_bytes: int,
+        compressed_size: int | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        budget: ArchiveBudget | None = None,
+    ) -> None:
+        self.raw = raw
+        self.name = name
+        self.max_bytes = max_bytes
+        self.compressed_size = compressed_size
+        self.limits = limits
+        self.budget = budget
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        try:
+            data = self.raw.read(len(buffer))
+        except (zlib.error, EOFError, OSError, zipfile.BadZipFile) as err:
+            raise CorruptFile(f"{self.name}: compressed data is damaged ({err})") from err
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        if self.count > self.max_bytes:
+            raise HostileInput(
+                f"{self.name}: inflates past the {self.max_bytes // 2**20} MiB limit; refusing it (possible zip bomb)"
+            )
+        if (
+            self.compressed_size
+            and self.count > self.limits.ratio_floor_bytes
+            and self.count / max(self.compressed_size, 1) > self.limits.max_ratio
+        ):
+            raise HostileInput(
+                f"{self.name}: compression ratio above {self.limits.max_ratio:.0f}:1; refusing it (possible zip bomb)"
+            )
+        if self.budget is not None:
+            self.budget.add(n)
+        return n
+
+    def close(self) -> None:
+        try:
+            self.raw.close()
+        finally:
+            super().close()
+
+
+def open_gzip(opener: Callable[[], BinaryIO], name: str, limits: Limits = DEFAULT_LIMITS) -> BinaryIO:
+    """A capped stream over the decompressed content of a gzip stream."""
+    raw = opener()
+    compressed = _stream_size(raw)
+    capped = CappedReader(gzip.GzipFile(fileobj=raw, mode="rb"), name, max_bytes=limits.max_gzip_bytes,
+                          compressed_size=compressed, limits=limits)
+    return io.BufferedReader(capped, buffer_size=1 << 20)  # type: ignore[return-value]
+
+
+def _stream_size(stream: BinaryIO) -> int | None:
+    try:
+        pos = stream.tell()
+        end = stream.seek(0, io.SEEK_END)
+        stream.seek(pos)
+        return end - pos
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def unsafe_member_name(name: str) -> str | None:
+    """Why a member name must not be trusted (traversal, absolute path), or None when it is fine."""
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":"):
+        return "absolute path"
+    if any(part == ".." for part in norm.split("/")):
+        return "path with '..'"
+    if "\x00" in name:
+        return "NUL byte in name"
+    return None
+
+
+@dataclass(slots=True)
+class Member:
+    """One readable member of an archive: its display name and how to open it (capped)."""
+
+    display: str
+    opener: Callable[[], BinaryIO]
+    size: int
+
+
+@dataclass(slots=True)
+class Skipped:
+    """A member that is not read, and why. `failed` marks problems the user must hear about."""
+
+    display: str
+    reason: str
+    failed: bool = False
+
+
+def walk_zip(
+    source: BinaryIO | str,
+    display: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    depth: int = 0,
+    budget: ArchiveBudget | None = None,
+) -> Iterator[Member | Skipped]:
+    """Yield every file member of a zip (and of zips nested in it, up to `limits.max_depth`).
+
+    Raises CorruptFile for an unreadable zip and HostileInput for one with too many members.
+    """
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        raise CorruptFile(f"{display}: not a valid zip (truncated or damaged: {err})") from err
+    budget = budget or ArchiveBudget(display, limits)
+    infos = archive.infolist()
+    if len(infos) > limits.max_members:
+        raise HostileInput(f"{display}: {len(infos):,} members, more than the {limits.max_members:,} an export has")
+    for info in infos:
+        name = info.filename
+        shown = f"{display}!{name}"
+        if info.is_dir():
+            continue
+        why = unsafe_member_name(name)
+        if why:
+            yield Skipped(shown, f"unsafe member name ({why}); skipped, nothing written", failed=True)
+            continue
+        if stat.S_ISLNK(info.external_attr >> 16):
+            yield Skipped(shown, "symbolic link member; skipped", failed=True)
+            continue
+        if info.flag_bits & 0x1:
+            yield Skipped(shown, "encrypted member; loadwatch cannot read encrypted zips", failed=True)
+            continue
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+            yield Skipped(shown, f"unsupported compression method {info.compress_type}", failed=True)
+            continue
+        opener = _member_opener(archive, info, shown, limits, budget)
+        if _is_zip_name_or_magic(archive, info):
+            if depth >= limits.max_depth:
+                yield Skipped(shown, "zip nested deeper than an export has; skipped", failed=True)
+                continue
+            if info.file_size > limits.max_nested_zip_bytes:
+                yield Skipped(shown, "nested zip larger than the limit; skipped", failed=True)
+                continue
+            try:
+                with opener() as stream:
+                    data = stream.read(limits.max_nested_zip_bytes + 1)
+                if len(data) > limits.max_nested_zip_bytes:
+                    raise HostileInput(f"{shown}: nested zip larger than the limit")
+                yield from walk_zip(io.BytesIO(data), shown, limits=limits, depth=depth + 1, budget=budget)
+            except (CorruptFile, HostileInput) as err:
+                yield Skipped(shown, _strip_name(str(err), shown), failed=True)
+            continue
+        yield Member(shown, opener, info.file_size)
+
+
+def _strip_name(message: str, name: str) -> str:
+    return message[len(name) + 2 :] if message.startswith(name + ": ") else message
+
+
+def _member_opener(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limits: Limits, budget: ArchiveBudget
+) -> Callable[[], BinaryIO]:
+    def opener() -> BinaryIO:
+        try:
+            raw = archive.open(info)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as err:
+            raise CorruptFile(f"{shown}: cannot open member ({err})") from err
+        capped = CappedReader(raw, shown, max_bytes=limits.max_member_bytes, compressed_size=info.compress_size,
+                              limits=limits, budget=budget)
+        return io.BufferedReader(capped, buffer_size=1 << 20)  # type: ignore[return-value]
+
+    return opener
+
+
+def _is_zip_name_or_magic(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    if info.filename.lower().endswith(".zip"):
+        return True
+    try:
+        with archive.open(info) as raw:
+            return raw.read(4) in ZIP_MAGIC
+    except Exception:  # an unreadable member is reported when it is read for real
+        return False

@@ -1,0 +1,41 @@
+"""Shared fixtures: a real store file in tmp_path, a CLI runner, and paths to real sample files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from loadwatch.store import Store
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.sqlite"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with Store(db_path) as s:
+        yield s
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def sample():
+    """sample("fit/garmin-fenix-5-run.fit") -> the path of a committed real file under tests/data."""
+
+    def _sample(name: str) -> Path:
+        path = DATA / name
+        if not path.exists():
+            raise FileNotFoundError(path)
+        return path
+
+    return _sample
