@@ -64,6 +64,26 @@ class ParsedFile:
     bad_rows: int = 0  # rows that could not be used (counted and reported, the rest imported)
 
 
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One overload warning. `severity` is info | caution | high; `value` and `threshold` are in the
+    rule's own unit (fractions for ramps and spikes: 0.32 = 32 %); `evidence` names the study and how
+    strong it is; `message` is a plain sentence a runner can act on."""
+
+    rule: str
+    severity: str
+    day: date
+    value: float
+    threshold: float
+    message: str
+    evidence: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"rule": self.rule, "severity": self.severity, "day": self.day.isoformat(),
+                "value": self.value, "threshold": self.threshold, "message": self.message,
+                "evidence": self.evidence}
+
+
 @dataclass(slots=True)
 class FileResult:
     """What happened to one file (or archive member) in an import.

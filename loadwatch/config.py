@@ -1,0 +1,78 @@
+"""The athlete profile and every threshold, with documented defaults; stored in the `profile` table.
+
+Each threshold names its source; change one with `loadwatch profile --set KEY=VALUE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Who the athlete is and how cautious loadwatch should be. Units in the names."""
+
+    hr_max_bpm: float | None = None  # None: estimated from the data (highest max HR seen), and said so
+    hr_rest_bpm: float | None = None  # None: estimated (low percentile of session minimum HR), or 60
+    sex: str | None = None  # "male" | "female": Banister TRIMP coefficient (0.64/1.92 vs 0.86/1.67)
+    birth_year: int | None = None  # step-goal ceiling: 10k/day under 60, 8k from 60 (Paluch 2022)
+    margin: float = 0.10  # "a little less than your head would like": suggestion = lowest ceiling x (1 - margin)
+    ramp_caution: float = 0.10  # weekly ramp flagged caution above this (Nielsen 2014 groups: <10, 10-30, >30 %)
+    ramp_high: float = 0.30  # weekly ramp flagged high above this (Nielsen 2014: >30 % over 2 weeks, HR 1.59)
+    long_run_cap: float = 1.10  # next long run <= this x the 30-day longest (Frandsen 2025)
+    acwr_low: float = 0.8  # Gabbett 2016 "sweet spot" 0.8-1.3, shown as context only
+    acwr_high: float = 1.3
+    acwr_danger: float = 1.5
+    form_low: float = -30.0  # TSB below this: high risk zone (intervals.icu form zones)
+    monotony_high: float = 2.0  # Foster 1998 monotony; > 2 too high (fellrnr)
+    pain_recent_days: int = 7  # pain logged within this many days: easy runs only, no increase
+    pain_doctor_days: int = 14  # pain logged on days spanning more than this: see a doctor
+    step_percentile: float = 60.0  # step goal = this percentile of the last step_window_days
+    step_window_days: int = 9  # Adams et al. 2013/2017 adaptive goals (9-day window)
+    step_weekly_rise: float = 0.10  # a goal is at most (1 + this) x the goal a week before
+    step_ceiling_under_60: int = 10_000  # Paluch et al., Lancet Public Health 2022
+    step_ceiling_60_plus: int = 8_000
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def with_values(self, values: dict[str, str]) -> Profile:
+        """A copy with string values (from the store or the command line) parsed and checked."""
+        changes: dict[str, Any] = {}
+        for key, raw in values.items():
+            changes[key] = _parse(key, raw)
+        return replace(self, **changes)
+
+
+_TYPES = {f.name: f.type for f in fields(Profile)}
+
+
+def _parse(key: str, raw: str) -> Any:
+    if key not in _TYPES:
+        raise ConfigError(f"unknown profile setting {key!r}; known: {', '.join(Profile.keys())}")
+    kind = str(_TYPES[key])
+    if raw in ("", "none", "None"):
+        if "None" in kind:
+            return None
+        raise ConfigError(f"{key} needs a value")
+    try:
+        if kind.startswith("str"):
+            if key == "sex" and raw not in ("male", "female"):
+                raise ValueError("male or female")
+            return raw
+        value: float = float(raw)
+    except ValueError as err:
+        raise ConfigError(f"{key}: {raw!r} is not valid ({err})") from err
+    if value < 0 or value != value:
+        raise ConfigError(f"{key}: {raw!r} must be a positive number")
+    return int(value) if kind.startswith("int") else value
+
+
+def load_profile(store: Any, athlete: str) -> Profile:
+    """The athlete's profile: stored values over the defaults."""
+    stored = {k: v for k, v in store.profile(athlete).items() if k in _TYPES}
+    return Profile().with_values(stored)
