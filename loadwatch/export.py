@@ -1,0 +1,110 @@
+"""Export everything in a store to JSON or CSV, so the data is never locked in.
+
+All tables are read inside one read transaction (a consistent snapshot even while an import
+writes). JSON keeps native types; CSV writes one file per table. Text cells of the CSV that a
+spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR: OWASP "CSV
+injection") get a leading `'`; numbers are written as numbers and never escaped, so a negative
+UTC offset stays a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .store import Store
+
+EXPORT_FORMAT = "loadwatch-export"
+EXPORT_VERSION = 1
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# table -> (columns, ORDER BY); hr_hist and payload/warnings hold JSON text and are decoded for JSON
+TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "sources": (("sha256", "path", "format", "size_bytes", "imported_at", "status", "error", "athlete",
+                 "n_records", "n_sessions", "n_duplicates", "n_days", "warnings"), "imported_at, path"),
+    "sessions": (("id", "athlete", "source_sha256", "sport", "sub_sport", "start_utc", "utc_offset_s",
+                  "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "hr_hist", "steps",
+                  "calories", "device", "rpe", "recovered"), "athlete, start_epoch_s, id"),
+    "session_sources": (("session_id", "source_sha256"), "session_id, source_sha256"),
+    "daily_steps": (("athlete", "day", "steps", "source", "device_kind", "priority", "is_primary",
+                     "source_sha256"), "athlete, day, priority DESC, source"),
+    "logs": (("id", "athlete", "day", "kind", "payload", "created_at"), "athlete, day, id"),
+    "profile": (("athlete", "key", "value"), "athlete, key"),
+}
+JSON_COLUMNS = {("sessions", "hr_hist"), ("logs", "payload"), ("sources", "warnings")}
+BOOL_COLUMNS = {("sessions", "recovered"), ("daily_steps", "is_primary")}
+
+
+def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, as plain dicts (JSON text columns still as text)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    with store.snapshot() as conn:
+        for table, (cols, order) in TABLES.items():
+            rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}").fetchall()
+            out[table] = [dict(zip(cols, row, strict=True)) for row in rows]
+    return out
+
+
+def to_json_document(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The JSON export: {"format", "version", "loadwatch", "exported_at", <table>: [rows]}."""
+    doc: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "loadwatch": __version__,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    for table, rows in tables.items():
+        decoded = []
+        for row in rows:
+            item = dict(row)
+            for col, value in row.items():
+                if (table, col) in JSON_COLUMNS and isinstance(value, str):
+                    item[col] = json.loads(value)
+                elif (table, col) in BOOL_COLUMNS and value is not None:
+                    item[col] = bool(value)
+            decoded.append(item)
+        doc[table] = decoded
+    return doc
+
+
+def export_json(store: Store, out: TextIO) -> dict[str, int]:
+    """Write the whole store as one JSON document; returns the row count per table."""
+    tables = collect(store)
+    json.dump(to_json_document(tables), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return {t: len(rows) for t, rows in tables.items()}
+
+
+def export_csv(store: Store, directory: Path) -> dict[str, int]:
+    """Write one CSV per table (`sessions.csv`, `daily_steps.csv`, ...) into `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = collect(store)
+    for table, rows in tables.items():
+        cols = TABLES[table][0]
+        with (directory / f"{table}.csv").open("w", newline="", encoding="utf-8") as fh:
+            write_csv(fh, cols, (tuple(r[c] for c in cols) for r in rows))
+    return {t: len(rows) for t, rows in tables.items()}
+
+
+def write_csv(fh: TextIO, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow([escape_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([escape_cell(v) for v in row])
+
+
+def escape_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would evaluate gets a leading `'` (OWASP CSV injection); None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+__all__ = ["EXPORT_FORMAT", "EXPORT_VERSION", "collect", "escape_cell", "export_csv", "export_json"]
