@@ -1,0 +1,243 @@
+"""Overload rules -> `Flag`s, most serious first, and the pain state the planner obeys.
+
+Which flags are active as of a day (the windows):
+- session_spike: runs in the last SPIKE_ACTIVE_DAYS (14) days whose distance beat the 30-day longest by
+  more than 10 % (Frandsen 2025). Two weeks, so a spike stays visible while the next long runs are
+  planned; the cap it suggests is built on the longest run *before* the spike.
+- weekly_ramp: the ISO week in progress (its load so far is a lower bound, so an excess is already
+  certain) and the last complete week, each against the week before (Nielsen 2014).
+- acwr: the EWMA ratio on `as_of` (info only: context, see load.py).
+- form: TSB on `as_of` below `profile.form_low` (TRIMP: absolute, as in intervals.icu's zones; other
+  metrics: TSB as a percentage of CTL, intervals.icu's "form as % of fitness").
+- monotony: the 7 days ending on `as_of` (Foster 1998).
+- pain_load / pain / pain_red_flag: pain logged in the last `pain_recent_days` days (with rising load:
+  the last 7 days above the 7 before), and red flags of the current pain episode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from .config import Profile
+from .models import Flag
+
+SEVERITY_ORDER = {"high": 0, "caution": 1, "info": 2}
+SPIKE_ACTIVE_DAYS = 14
+
+EVIDENCE = {
+    "session_spike": "Frandsen et al., BJSM 2025 (Garmin-RUNSAFE, 5,205 runners, 18 months): injury hazard"
+                     " rose after a run longer than the 30-day longest: small spike HRR 1.64, moderate 1.52,"
+                     " large 2.28. Observational cohort; the strongest evidence loadwatch uses.",
+    "weekly_ramp": "Nielsen et al., JOSPT 2014 (874 novice runners): >30 % weekly progression over 2 weeks,"
+                   " HR 1.59 (0.96-2.66) for distance-related injuries; no overall difference. The '10 % rule'"
+                   " itself is not supported: Buist et al. 2008 found 20.8 % vs 20.3 % injured.",
+    "acwr": "Gabbett 2016 called 0.8-1.3 a 'sweet spot' and >=1.5 a 'danger zone'; the ratio is disputed"
+            " (Lolli 2019: mathematical coupling; Impellizzeri 2020: chronic load adds nothing) and RUNSAFE"
+            " (Frandsen 2025) found no positive week-level association. Context only.",
+    "form": "Coggan's Performance Management Chart (TSB = CTL - ATL); the -30 'high risk' zone is"
+            " intervals.icu's coaching heuristic, not trial evidence.",
+    "monotony": "Foster 1998: illness followed high training monotony and strain, at individual thresholds;"
+                " the >2 cut-off is a coaching heuristic (fellrnr), not from the study.",
+    "pain": "loadwatch's rule from the training advice: while the back hurts, only easy runs and no increase.",
+    "pain_red_flag": "Common back-pain warning signs (pain spreading into a leg, numbness or tingling, pain"
+                     " that does not settle): a reason to see a doctor, not something to train through.",
+}
+
+
+@dataclass(frozen=True)
+class PainState:
+    """recent: pain (level > 0) logged in the last pain_recent_days days; red_flag: the current pain
+    episode radiates into a leg, brings numbness/tingling, or spans more than pain_doctor_days days."""
+
+    recent: bool
+    red_flag: bool
+    reasons: list[str] = field(default_factory=list)
+    last_day: date | None = None
+
+
+def pain_state(logs: pd.DataFrame, *, as_of: date, profile: Profile) -> PainState:
+    """The pain picture as of `as_of` from the `pain` logs (level 0 = pain-free, not counted).
+
+    An episode is a run of pain days with gaps of at most pain_recent_days; only the episode that
+    is still recent counts for red flags, so a spell of sciatica months ago does not block today.
+    """
+    if logs is None or logs.empty:
+        return PainState(False, False, [], None)
+    pain = logs[(logs["kind"] == "pain") & (pd.to_datetime(logs["day"]) <= pd.Timestamp(as_of))]
+    payload = pd.DataFrame(list(pain["payload"]), index=pain.index)
+    if pain.empty or "level" not in payload:
+        return PainState(False, False, [], None)
+    level = pd.to_numeric(payload["level"], errors="coerce").fillna(0)
+    pain = pain.assign(level=level, radiates=payload.get("radiates", False),
+                       numbness=payload.get("numbness", False))[level > 0]
+    if pain.empty:
+        return PainState(False, False, [], None)
+    days = pd.to_datetime(pain["day"]).sort_values()
+    last = days.iloc[-1].date()
+    recent = (as_of - last).days < profile.pain_recent_days
+    if not recent:
+        return PainState(False, False, [], last)
+    gaps = days.diff().dt.days.fillna(0)
+    episode_start = days[(gaps > profile.pain_recent_days)].max() if (gaps > profile.pain_recent_days).any() \
+        else days.iloc[0]
+    episode = pain[pd.to_datetime(pain["day"]) >= episode_start]
+    reasons: list[str] = []
+    if episode["radiates"].fillna(False).astype(bool).any():
+        reasons.append("pain spreading into a leg")
+    if episode["numbness"].fillna(False).astype(bool).any():
+        reasons.append("numbness or tingling")
+    span = (last - episode_start.date()).days
+    if span > profile.pain_doctor_days:
+        reasons.append(f"pain logged on and off for {span} days")
+    return PainState(True, bool(reasons), reasons, last)
+
+
+def evaluate(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFrame, logs: pd.DataFrame,
+             profile: Profile, as_of: date, metric: str = "trimp", unit: str = "TRIMP") -> list[Flag]:
+    """Every active flag as of `as_of`, most serious first (high, caution, info; then newest first).
+
+    sessions: from `load.session_loads` with the `load.spikes` columns (longest_prior_30d_m, spike,
+    spike_class); daily: `load.daily_frame` up to `as_of`; weeks: `load.weekly_frame` of it.
+    """
+    daily = daily.loc[: pd.Timestamp(as_of)]
+    flags = [*_spike_flags(sessions, profile, as_of), *_ramp_flags(weeks, profile, as_of, unit)]
+    if len(daily):
+        today = daily.iloc[-1]
+        flags += _acwr_flags(today, profile, as_of)
+        flags += _form_flags(today, profile, as_of, metric)
+        flags += _monotony_flags(today, profile, as_of)
+    flags += _pain_flags(daily, logs, profile, as_of)
+    return sorted(flags, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), -f.day.toordinal(), f.rule))
+
+
+def _km(metres: float) -> str:
+    km = metres / 1000
+    return f"{km:.0f} km" if km >= 10 else f"{km:.1f} km"
+
+
+def _cap_km(metres: float) -> str:
+    """A cap rounded down (never up): whole km from 10 km, else to 0.1 km."""
+    km = metres / 1000
+    return f"{np.floor(km):.0f} km" if km >= 10 else f"{np.floor(km * 10) / 10:.1f} km"
+
+
+def _day_name(day: date, as_of: date) -> str:
+    if day == as_of:
+        return "Today's"
+    if (as_of - day).days < 7:
+        return f"{day:%A}'s"
+    return f"{day:%a} {day.day} {day:%b}'s"
+
+
+def _spike_flags(sessions: pd.DataFrame, profile: Profile, as_of: date) -> list[Flag]:
+    if sessions.empty or "spike_class" not in sessions:
+        return []
+    days = pd.to_datetime(sessions["day"])
+    recent = sessions[(days > pd.Timestamp(as_of - timedelta(days=SPIKE_ACTIVE_DAYS))) &
+                      (days <= pd.Timestamp(as_of)) & sessions["spike_class"].isin(["small", "moderate", "large"])]
+    flags = []
+    bounds = {"small": 0.10, "moderate": 0.30, "large": 1.00}
+    for row in recent.itertuples():
+        cap = row.longest_prior_30d_m * profile.long_run_cap
+        msg = (f"{_day_name(row.day, as_of)} {_km(row.distance_m)} run was {row.spike:.0%} longer than your"
+               f" longest run in the 30 days before it ({_km(row.longest_prior_30d_m)}): a {row.spike_class}"
+               f" spike. Keep the next long run at or under {_cap_km(cap)}.")
+        flags.append(Flag("session_spike", "caution" if row.spike_class == "small" else "high", row.day,
+                          float(row.spike), bounds[row.spike_class], msg, EVIDENCE["session_spike"]))
+    return flags
+
+
+def _ramp_flags(weeks: pd.DataFrame, profile: Profile, as_of: date, unit: str) -> list[Flag]:
+    flags = []
+    this_monday = pd.Timestamp(as_of - timedelta(days=as_of.weekday()))
+    for monday, label in ((this_monday, "this"), (this_monday - pd.Timedelta(days=7), "last")):
+        if monday not in weeks.index or monday - pd.Timedelta(days=7) not in weeks.index:
+            continue
+        ramp = weeks.at[monday, "ramp"]
+        if not np.isfinite(ramp) or ramp <= profile.ramp_caution:
+            continue
+        load, before = weeks.at[monday, "load"], weeks.at[monday - pd.Timedelta(days=7), "load"]
+        severity = "high" if ramp > profile.ramp_high else "caution"
+        threshold = profile.ramp_high if severity == "high" else profile.ramp_caution
+        if label == "this":
+            day = as_of
+            msg = (f"This week's load so far ({load:.0f} {unit}) is already {ramp:.0%} above last week's"
+                   f" ({before:.0f}). Keep the rest of the week easy or rest.")
+        else:
+            day = (monday + pd.Timedelta(days=6)).date()
+            msg = (f"Last week's load ({load:.0f} {unit}) was {ramp:.0%} above the week before ({before:.0f})."
+                   f" Do not add more this week: stay at or under {load:.0f}.")
+        flags.append(Flag("weekly_ramp", severity, day, float(ramp), threshold, msg, EVIDENCE["weekly_ramp"]))
+    return flags
+
+
+def _acwr_flags(today: pd.Series, profile: Profile, as_of: date) -> list[Flag]:
+    acwr = today.get("acwr_ewma", np.nan)
+    if not np.isfinite(acwr) or acwr <= profile.acwr_high:
+        return []
+    threshold = profile.acwr_danger if acwr >= profile.acwr_danger else profile.acwr_high
+    msg = (f"Your last week's load is {acwr:.2f} times your 4-week base (acute:chronic ratio, above"
+           f" {threshold:g}). Context only: the ratio is disputed, but it says you are doing more than"
+           " you are used to.")
+    return [Flag("acwr", "info", as_of, float(acwr), threshold, msg, EVIDENCE["acwr"])]
+
+
+def _form_flags(today: pd.Series, profile: Profile, as_of: date, metric: str) -> list[Flag]:
+    tsb, ctl = today.get("tsb", np.nan), today.get("ctl", np.nan)
+    if metric == "trimp":
+        value, shown = tsb, f"{tsb:.0f}"
+    else:
+        value = 100 * tsb / ctl if ctl > 0 else np.nan
+        shown = f"{value:.0f}% of your fitness"
+    if not np.isfinite(value) or value >= profile.form_low:
+        return []
+    msg = (f"Your form (fitness minus fatigue) is {shown}, below {profile.form_low:g}: fatigue is well above"
+           " what you are used to. Take an easy day or two before the next hard session.")
+    return [Flag("form", "caution", as_of, float(value), profile.form_low, msg, EVIDENCE["form"])]
+
+
+def _monotony_flags(today: pd.Series, profile: Profile, as_of: date) -> list[Flag]:
+    mono = today.get("monotony_7d", np.nan)
+    if not np.isfinite(mono) or mono <= profile.monotony_high:
+        return []
+    msg = (f"The last 7 days were very alike (monotony {mono:.1f}, above {profile.monotony_high:g}):"
+           " make one day a rest day or truly easy, and the hard days hard.")
+    return [Flag("monotony", "caution", as_of, float(mono), profile.monotony_high, msg, EVIDENCE["monotony"])]
+
+
+def _pain_flags(daily: pd.DataFrame, logs: pd.DataFrame, profile: Profile, as_of: date) -> list[Flag]:
+    state = pain_state(logs, as_of=as_of, profile=profile)
+    if not state.recent or state.last_day is None:
+        return []
+    flags = []
+    where = _last_where(logs, state.last_day)
+    last7 = float(daily["load"].iloc[-7:].sum()) if len(daily) else 0.0
+    prev7 = float(daily["load"].iloc[-14:-7].sum()) if len(daily) >= 14 else np.nan
+    rise = last7 / prev7 - 1 if prev7 and np.isfinite(prev7) and prev7 > 0 else np.nan
+    pain_on = f"You logged {where} pain on {state.last_day:%a} {state.last_day.day} {state.last_day:%b}"
+    if np.isfinite(rise) and rise > 0:
+        msg = (f"{pain_on} and your load is rising ({rise:.0%} above the 7 days before). Only easy runs and no"
+               " increase until it settles.")
+        flags.append(Flag("pain_load", "high", state.last_day, float(rise), 0.0, msg, EVIDENCE["pain"]))
+    else:
+        msg = f"{pain_on}. Only easy runs and no increase until it settles."
+        flags.append(Flag("pain", "caution", state.last_day, float(np.nan_to_num(rise, nan=0.0)), 0.0, msg,
+                          EVIDENCE["pain"]))
+    if state.red_flag:
+        msg = f"See a doctor before training hard: you logged {', '.join(state.reasons)}."
+        flags.append(Flag("pain_red_flag", "high", state.last_day, float(len(state.reasons)), 1.0, msg,
+                          EVIDENCE["pain_red_flag"]))
+    return flags
+
+
+def _last_where(logs: pd.DataFrame, day: date) -> str:
+    rows = logs[(logs["kind"] == "pain") & (logs["day"] == day)]
+    where = rows["payload"].iloc[-1].get("where") if len(rows) else None
+    return {"lower": "lower-back", "upper": "upper-back"}.get(str(where), "")  or "some"
+
+
+__all__ = ["EVIDENCE", "PainState", "evaluate", "pain_state"]

@@ -1,0 +1,413 @@
+"""The load model: per-session load, daily and weekly series, PMC, ACWR, monotony/strain, spikes.
+
+Pure functions of the store's frames and a `Profile` (only `status_from_store` touches the store),
+vectorised pandas: no Python loop per day. Formulas and sources:
+
+- Banister TRIMP (Banister 1975; fellrnr "TRIMP"): sum over the heart-rate histogram of
+  minutes x HRr x 0.64 e^(1.92 HRr) (men; 0.86 e^(1.67 HRr) women), HRr = (HR - HRrest)/(HRmax - HRrest)
+  clipped to [0, 1].
+- Session-RPE (Foster et al., JSCR 2001): CR-10 RPE x minutes, arbitrary units.
+- PMC (Coggan): CTL_t = CTL_{t-1} + (L_t - CTL_{t-1})/42, ATL the same with 7, TSB = CTL - ATL,
+  seeded at 0 the day before the first data; CTL ramp = CTL_t - CTL_{t-7} (WKO4).
+- ACWR three ways: coupled rolling mean(t-6..t)/mean(t-27..t); uncoupled mean(t-6..t)/mean(t-27..t-7)
+  (Windt & Gabbett 2019); EWMA with lambda = 2/(N+1), lambda_a = 0.25, lambda_c = 2/29 (Williams et al.,
+  BJSM 2017), seeded at 0 like the PMC. All are NaN until 28 days of history exist (no chronic base).
+  **The one shown (`acwr` in the weekly frame) is the EWMA**: Williams et al. proposed it because rolling
+  averages weight a load 27 days ago like yesterday's and drop it off a cliff on day 29; the EWMA decays
+  smoothly and is the same recursion as the PMC. It is shown as context only: the ratio's thresholds
+  (Gabbett 2016) are disputed (Lolli 2019; Impellizzeri 2020) and RUNSAFE (Frandsen 2025) found no
+  positive week-level association.
+- Monotony = mean / SD of the 7 daily loads (sample SD, ddof=1), strain = weekly load x monotony
+  (Foster, MSSE 1998). SD = 0 with training (identical days) and any value above it are capped at 10
+  (fellrnr); a week without load has NaN monotony and strain 0.
+- Session spike (Frandsen et al., BJSM 2025): run distance / longest run in the 30 days before it - 1;
+  none <= 10 % < small <= 30 % < moderate <= 100 % < large.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import Profile, load_profile
+from .errors import ConfigError, NoData
+from .models import Flag
+
+METRICS = ("trimp", "srpe", "duration", "distance", "steps")
+UNITS = {"trimp": "TRIMP", "srpe": "AU (RPE x min)", "duration": "min", "distance": "km", "steps": "steps"}
+
+TRIMP_COEFFICIENTS = {"male": (0.64, 1.92), "female": (0.86, 1.67)}  # Banister 1975
+DURATION_HRR = 0.6  # the duration-based estimate: minutes at a moderate HRr of 0.6 (~1.2 TRIMP/min, men)
+HR_REST_DEFAULT = 60.0
+HR_MIN_SECONDS = 5.0  # a bpm must be held this long to count for HRmax/HRrest estimates (drops spikes)
+LAMBDA_ACUTE = 2 / (7 + 1)  # 0.25, Williams 2017
+LAMBDA_CHRONIC = 2 / (28 + 1)  # 2/29 ~ 0.069
+CTL_DAYS, ATL_DAYS = 42, 7
+CHRONIC_DAYS = 28
+MONOTONY_CAP = 10.0  # fellrnr: monotony capped at 10 when the SD is 0
+SPIKE_WINDOW = pd.Timedelta(days=30)
+SPIKE_BOUNDS = (0.10, 0.30, 1.00)  # Frandsen 2025: small > 10 %, moderate > 30 %, large > 100 %
+SPIKE_CLASSES = ("none", "small", "moderate", "large")
+
+
+def is_run(sport: pd.Series) -> pd.Series:
+    """True for running sports (running, trail_running, treadmill ...): any sport naming 'run'."""
+    return sport.fillna("").astype(str).str.lower().str.contains("run")
+
+
+def trimp_rate(hrr: np.ndarray | float, sex: str | None) -> np.ndarray | float:
+    """Banister TRIMP per minute at heart-rate reserve fraction `hrr`: HRr x a e^(b HRr)."""
+    a, b = TRIMP_COEFFICIENTS.get(sex or "male", TRIMP_COEFFICIENTS["male"])
+    return hrr * a * np.exp(b * hrr)
+
+
+def _hr_bounds(sessions: pd.DataFrame, bpm: np.ndarray, secs: np.ndarray, profile: Profile,
+               notes: list[str]) -> tuple[float, float]:
+    """HRmax and HRrest from the profile, or estimated from the data (and said so in `notes`)."""
+    held = bpm[secs >= HR_MIN_SECONDS]
+    no_hist = sessions["hr_hist"].map(len).to_numpy() == 0 if len(sessions) else np.zeros(0, bool)
+    max_col = sessions["max_hr"].to_numpy(dtype=float)[no_hist] if len(sessions) else np.zeros(0)
+    if profile.hr_max_bpm is not None:
+        hr_max = float(profile.hr_max_bpm)
+    else:
+        seen = np.concatenate([held, max_col[np.isfinite(max_col)]])
+        seen = seen[(seen >= 100) & (seen <= 230)]
+        hr_max = float(seen.max()) if seen.size else 190.0
+        notes.append(f"HRmax not set: estimated {hr_max:.0f} bpm from your highest recorded heart rate"
+                     " (set it: loadwatch profile --set hr_max_bpm=N).")
+    if profile.hr_rest_bpm is not None:
+        hr_rest = float(profile.hr_rest_bpm)
+    else:
+        hr_rest = HR_REST_DEFAULT
+        low = held[(held >= 30) & (held < HR_REST_DEFAULT)]
+        if low.size:
+            hr_rest = float(np.percentile(low, 5))
+        notes.append(f"HRrest not set: assumed {hr_rest:.0f} bpm (set it: loadwatch profile --set hr_rest_bpm=N).")
+    if hr_max <= hr_rest + 20:
+        raise ConfigError(f"HRmax {hr_max:.0f} bpm is not well above HRrest {hr_rest:.0f} bpm; fix them with"
+                          " loadwatch profile --set hr_max_bpm=N --set hr_rest_bpm=N")
+    return hr_max, hr_rest
+
+
+def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, list[str]]:
+    """Add load_trimp, load_srpe, load_duration, load and load_source to a copy of `sessions`.
+
+    load_trimp: Banister TRIMP from `hr_hist` (or from avg_hr x moving minutes without a histogram);
+    NaN without heart rate. load_srpe: RPE x duration minutes (Foster 2001), NaN without RPE.
+    load_duration: minutes x the TRIMP rate at HRr 0.6 (a moderate effort; ~1.2/min for men), the
+    documented estimate for sessions with neither. `load` (TRIMP units) takes the first available:
+    trimp, else RPE converted to TRIMP (minutes x the TRIMP rate at HRr = RPE/10, so a CR-10 RPE maps
+    onto the heart-rate reserve), else duration; `load_source` says which. The list holds the notes.
+    """
+    out = sessions.copy()
+    notes: list[str] = []
+    n = len(out)
+    hists = list(out["hr_hist"]) if n else []
+    lens = np.fromiter((len(h) for h in hists), dtype=np.int64, count=n)
+    total = int(lens.sum())
+    bpm = np.fromiter((k for h in hists for k in h), dtype=float, count=total)
+    secs = np.fromiter((v for h in hists for v in h.values()), dtype=float, count=total)
+    minutes = out["duration_s"].to_numpy(dtype=float) / 60.0
+    moving = out["moving_s"].to_numpy(dtype=float) / 60.0 if "moving_s" in out else minutes
+    moving = np.where(np.isfinite(moving) & (moving > 0), moving, minutes)
+    avg_hr = out["avg_hr"].to_numpy(dtype=float) if n else np.zeros(0)
+    has_hist = lens > 0
+    has_hr = has_hist | np.isfinite(avg_hr)
+    sex = profile.sex
+    if sex is None and n:
+        notes.append("Sex not set: TRIMP uses the male coefficients 0.64 e^(1.92 HRr)"
+                     " (set it: loadwatch profile --set sex=female|male).")
+    trimp = np.full(n, np.nan)
+    if has_hr.any():
+        hr_max, hr_rest = _hr_bounds(out, bpm, secs, profile, notes)
+        hrr = np.clip((bpm - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
+        per_bin = secs / 60.0 * trimp_rate(hrr, sex)
+        from_hist = np.bincount(np.repeat(np.arange(n), lens), weights=per_bin, minlength=n)
+        hrr_avg = np.clip((avg_hr - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
+        from_avg = moving * trimp_rate(hrr_avg, sex)
+        trimp = np.where(has_hist, from_hist, np.where(np.isfinite(avg_hr), from_avg, np.nan))
+    rpe = out["rpe"].to_numpy(dtype=float) if n else np.zeros(0)
+    srpe = rpe * minutes
+    duration_est = minutes * trimp_rate(DURATION_HRR, sex)
+    rpe_as_trimp = minutes * trimp_rate(np.clip(rpe / 10.0, 0, 1), sex)
+    source = np.where(has_hr, "trimp", np.where(np.isfinite(rpe), "srpe", "duration"))
+    load = np.where(has_hr, trimp, np.where(np.isfinite(rpe), rpe_as_trimp, duration_est))
+    out["load_trimp"], out["load_srpe"], out["load_duration"] = trimp, srpe, duration_est
+    out["load"] = np.nan_to_num(load, nan=0.0)
+    out["load_source"] = source
+    n_rpe, n_dur = int((source == "srpe").sum()), int((source == "duration").sum())
+    if n_rpe:
+        notes.append(f"{n_rpe} session(s) without heart rate: load from your RPE x minutes, converted to"
+                     " TRIMP at HRr = RPE/10.")
+    if n_dur:
+        notes.append(f"{n_dur} session(s) without heart rate or RPE: load estimated from duration at a"
+                     f" moderate effort (HRr {DURATION_HRR}); log an RPE to improve it: loadwatch log rpe.")
+    return out, notes
+
+
+def _metric_daily(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str, days: pd.DatetimeIndex) -> pd.Series:
+    if metric not in METRICS:
+        raise ConfigError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    if metric == "steps":
+        return _steps_daily(steps, days).fillna(0.0)
+    values = {
+        "trimp": sessions["load"],
+        "srpe": sessions["load_srpe"].fillna(0.0),
+        "duration": sessions["duration_s"] / 60.0,
+        "distance": sessions["distance_m"].fillna(0.0) / 1000.0,
+    }[metric]
+    return values.groupby(pd.to_datetime(sessions["day"])).sum().reindex(days, fill_value=0.0).astype(float)
+
+
+def _steps_daily(steps: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
+    if steps is None or steps.empty:
+        return pd.Series(np.nan, index=days)
+    return steps.groupby(pd.to_datetime(steps["day"]))["steps"].max().astype(float).reindex(days)
+
+
+def _ewma(load: pd.Series, alpha: float) -> pd.Series:
+    """y_t = y_{t-1} + alpha (x_t - y_{t-1}), y = 0 the day before the first value."""
+    seeded = pd.concat([pd.Series([0.0]), load.reset_index(drop=True)], ignore_index=True)
+    values = seeded.ewm(alpha=alpha, adjust=False).mean().to_numpy()[1:]
+    return pd.Series(values, index=load.index)
+
+
+def _ratio(acute: pd.Series, chronic: pd.Series) -> pd.Series:
+    return (acute / chronic.where(chronic > 0)).astype(float)
+
+
+def daily_frame(sessions: pd.DataFrame, steps: pd.DataFrame, *, metric: str, start: date, end: date,
+                profile: Profile) -> pd.DataFrame:
+    """One row per local day start..end (DatetimeIndex `day`; rest days are 0).
+
+    Columns: load (in the metric's unit, see UNITS), distance_m, duration_s, runs, long_run_m, steps
+    (NaN where unknown), ctl, atl, tsb, ctl_ramp, acwr_coupled, acwr_uncoupled, acwr_ewma, monotony_7d.
+    The recursions run over the whole history up to `end` (from the first data day), so CTL on
+    `start` already carries the weeks before it. Only data on or before `end` is used.
+    """
+    if "load" not in sessions.columns:
+        sessions, _ = session_loads(sessions, profile)
+    sdays = pd.to_datetime(sessions["day"]) if len(sessions) else pd.Series(dtype="datetime64[ns]")
+    sessions = sessions[(sdays <= pd.Timestamp(end)).to_numpy()] if len(sessions) else sessions
+    steps = steps if steps is not None else pd.DataFrame(columns=["day", "steps"])
+    steps = steps[pd.to_datetime(steps["day"]) <= pd.Timestamp(end)] if len(steps) else steps
+    firsts = [pd.Timestamp(start)]
+    if len(sessions):
+        firsts.append(pd.to_datetime(sessions["day"]).min())
+    if len(steps):
+        firsts.append(pd.to_datetime(steps["day"]).min())
+    days = pd.date_range(min(firsts), pd.Timestamp(end), freq="D", name="day")
+    load = _metric_daily(sessions, steps, metric, days)
+    sday = pd.to_datetime(sessions["day"]) if len(sessions) else pd.Series(dtype="datetime64[ns]")
+    runs = sessions[is_run(sessions["sport"]).to_numpy()] if len(sessions) else sessions
+    rday = pd.to_datetime(runs["day"]) if len(runs) else pd.Series(dtype="datetime64[ns]")
+    frame = pd.DataFrame(index=days)
+    frame["load"] = load
+    frame["distance_m"] = sessions["distance_m"].fillna(0.0).groupby(sday).sum().reindex(days, fill_value=0.0) \
+        if len(sessions) else 0.0
+    frame["duration_s"] = sessions["duration_s"].groupby(sday).sum().reindex(days, fill_value=0.0) \
+        if len(sessions) else 0.0
+    frame["runs"] = runs.groupby(rday).size().reindex(days, fill_value=0).astype(int) if len(runs) else 0
+    frame["long_run_m"] = runs["distance_m"].fillna(0.0).groupby(rday).max().reindex(days, fill_value=0.0) \
+        if len(runs) else 0.0
+    frame["steps"] = _steps_daily(steps, days)
+    frame["ctl"] = _ewma(load, 1 / CTL_DAYS)
+    frame["atl"] = _ewma(load, 1 / ATL_DAYS)
+    frame["tsb"] = frame["ctl"] - frame["atl"]
+    frame["ctl_ramp"] = frame["ctl"] - frame["ctl"].shift(7)
+    sum7 = load.rolling(7, min_periods=7).sum()
+    sum28 = load.rolling(CHRONIC_DAYS, min_periods=CHRONIC_DAYS).sum()
+    frame["acwr_coupled"] = _ratio(sum7 / 7, sum28 / CHRONIC_DAYS)
+    frame["acwr_uncoupled"] = _ratio(sum7 / 7, (sum28 - sum7) / (CHRONIC_DAYS - 7))
+    ewma = _ratio(_ewma(load, LAMBDA_ACUTE), _ewma(load, LAMBDA_CHRONIC))
+    frame["acwr_ewma"] = ewma.where(sum28.notna())
+    frame["monotony_7d"] = _monotony(load.rolling(7, min_periods=7).mean(), load.rolling(7, min_periods=7).std())
+    return frame.loc[pd.Timestamp(start):]
+
+
+def _monotony(mean: pd.Series, sd: pd.Series) -> pd.Series:
+    """Foster 1998 mean/SD, capped at MONOTONY_CAP (also when SD = 0); NaN without load."""
+    mono = (mean / sd.where(sd > 0)).clip(upper=MONOTONY_CAP)
+    mono = mono.where(~((sd <= 1e-12) & (mean > 0)), MONOTONY_CAP)
+    return mono.where(mean > 0)
+
+
+def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
+    """One row per ISO week (DatetimeIndex `week` = its Monday) from `daily_frame`.
+
+    load, distance_m, duration_s, runs, steps: sums over the days present (steps NaN when no day
+    is known; `steps_days` counts known days); days: days present (< 7 for a week in progress);
+    ramp = load / last week's - 1; ramp_4wk = load / mean of the 4 weeks before - 1 (NaN when the
+    base is 0 or missing); acwr (EWMA, see module doc), ctl, atl, tsb: at the week's last day;
+    monotony: Foster mean/SD over the week's days (capped at 10); strain = load x monotony;
+    long_run_m: the week's longest run; steps_ramp: steps / last week's - 1.
+    """
+    week = daily.index - pd.to_timedelta(daily.index.weekday, unit="D")
+    g = daily.groupby(week)
+    out = pd.DataFrame({
+        "load": g["load"].sum(),
+        "days": g.size(),
+        "distance_m": g["distance_m"].sum(),
+        "duration_s": g["duration_s"].sum(),
+        "runs": g["runs"].sum(),
+        "long_run_m": g["long_run_m"].max(),
+        "steps": g["steps"].sum(min_count=1),
+        "steps_days": g["steps"].count(),
+    })
+    out.index.name = "week"
+    prev = out["load"].shift(1)
+    out["ramp"] = out["load"] / prev.where(prev > 0) - 1
+    base = out["load"].rolling(4, min_periods=4).mean().shift(1)
+    out["ramp_4wk"] = out["load"] / base.where(base > 0) - 1
+    out["monotony"] = _monotony(g["load"].mean(), g["load"].std())
+    out["strain"] = (out["load"] * out["monotony"]).fillna(0.0)
+    prev_steps = out["steps"].shift(1)
+    out["steps_ramp"] = out["steps"] / prev_steps.where(prev_steps > 0) - 1
+    # at the week's last day (not .last(), which would skip a NaN)
+    last_day = daily.groupby(week).tail(1)
+    for col, src in (("acwr", "acwr_ewma"), ("ctl", "ctl"), ("atl", "atl"), ("tsb", "tsb")):
+        out[col] = last_day[src].to_numpy()
+    return out
+
+
+def spikes(sessions: pd.DataFrame) -> pd.DataFrame:
+    """Per run with a distance: id, day, distance_m, longest_prior_30d_m, spike, spike_class.
+
+    longest_prior_30d_m: the longest run that started in the 30 days before this one (exclusive);
+    spike = distance / that - 1 (NaN when there was no prior run); class none (<= 10 %), small
+    (> 10 %), moderate (> 30 %), large (> 100 %): Frandsen et al., BJSM 2025 (Garmin-RUNSAFE).
+    Indexed like `sessions`.
+    """
+    cols = ["id", "day", "distance_m", "longest_prior_30d_m", "spike", "spike_class"]
+    if sessions.empty:
+        return pd.DataFrame(columns=cols)
+    runs = sessions[is_run(sessions["sport"]) & (sessions["distance_m"].fillna(0) > 0)]
+    if runs.empty:
+        return pd.DataFrame(columns=cols)
+    runs = runs.sort_values("start_utc", kind="stable")
+    dist = pd.Series(runs["distance_m"].to_numpy(dtype=float), index=pd.DatetimeIndex(runs["start_utc"]))
+    prior = dist.rolling(SPIKE_WINDOW, closed="left").max().to_numpy()
+    out = pd.DataFrame({"id": runs["id"].to_numpy(), "day": runs["day"].to_numpy(),
+                        "distance_m": dist.to_numpy(), "longest_prior_30d_m": prior}, index=runs.index)
+    out["spike"] = out["distance_m"] / out["longest_prior_30d_m"] - 1
+    rounded = out["spike"].round(9)  # 11 km / 10 km - 1 is 0.1000000000000001 in floats: exactly 10 %
+    out["spike_class"] = pd.cut(rounded, [-np.inf, *SPIKE_BOUNDS, np.inf], labels=list(SPIKE_CLASSES)) \
+        .astype(object).where(rounded.notna(), "none")
+    return out.sort_index()
+
+
+@dataclass(frozen=True)
+class Status:
+    """The training state as of a day: sessions (with load and spike columns), the daily series of the
+    shown weeks, the weekly table, the active flags (most serious first) and the assumptions made."""
+
+    as_of: date
+    metric: str
+    unit: str
+    sessions: pd.DataFrame
+    daily: pd.DataFrame
+    weeks: pd.DataFrame
+    flags: list[Flag]
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """{"metric", "unit", "as_of", "weeks": [...], "flags": [...], "notes": [...]}; NaN -> None."""
+        weeks = []
+        records = self.weeks[list(WEEK_JSON_COLUMNS)].to_dict("records")
+        for monday, row in zip(self.weeks.index, records, strict=True):
+            weeks.append({"week": monday.date().isoformat(), **{k: _num(v) for k, v in row.items()}})
+        flags = []
+        for flag in self.flags:
+            data = flag.as_json()
+            data["value"], data["threshold"] = _num(flag.value), _num(flag.threshold)
+            flags.append(data)
+        return {"metric": self.metric, "unit": self.unit, "as_of": self.as_of.isoformat(), "weeks": weeks,
+                "flags": flags, "notes": list(self.notes)}
+
+
+WEEK_JSON_COLUMNS = ("days", "load", "ramp", "ramp_4wk", "acwr", "ctl", "atl", "tsb", "monotony", "strain",
+                     "long_run_m", "distance_m", "duration_s", "runs", "steps", "steps_ramp")
+
+
+def _num(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
+        return int(value)
+    value = float(value)
+    return None if not math.isfinite(value) else round(value, 4)
+
+
+def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFrame, profile: Profile, *,
+                   as_of: date, weeks: int = 12, metric: str = "trimp") -> Status:
+    """The status as of `as_of` (inclusive) over the last `weeks` ISO weeks; data after it is ignored."""
+    from .flags import evaluate  # flags imports this module's constants
+
+    if metric not in METRICS:
+        raise ConfigError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    if weeks < 1:
+        raise ConfigError(f"--weeks must be at least 1, not {weeks}")
+    sessions = sessions[pd.to_datetime(sessions["day"]) <= pd.Timestamp(as_of)] if len(sessions) else sessions
+    steps = steps[pd.to_datetime(steps["day"]) <= pd.Timestamp(as_of)] if len(steps) else steps
+    logs = logs[pd.to_datetime(logs["day"]) <= pd.Timestamp(as_of)] if len(logs) else logs
+    with_load, notes = session_loads(sessions.reset_index(drop=True), profile)
+    monday = as_of - timedelta(days=as_of.weekday())
+    start = monday - timedelta(weeks=weeks - 1)
+    history_start = start - timedelta(weeks=5)  # the 4-week ramp of the first shown week needs these
+    daily_all = daily_frame(with_load, steps, metric=metric, start=history_start, end=as_of, profile=profile)
+    weekly = weekly_frame(daily_all)
+    weekly = weekly.loc[pd.Timestamp(start):]
+    daily = daily_all.loc[pd.Timestamp(start):]
+    spk = spikes(with_load)
+    for col in ("longest_prior_30d_m", "spike", "spike_class"):
+        with_load[col] = spk[col] if len(spk) else np.nan
+    notes += _metric_notes(with_load, steps, metric)
+    flags = evaluate(sessions=with_load, daily=daily_all, weeks=weekly, logs=logs, profile=profile,
+                     as_of=as_of, metric=metric, unit=UNITS[metric])
+    return Status(as_of=as_of, metric=metric, unit=UNITS[metric], sessions=with_load, daily=daily, weeks=weekly,
+                  flags=flags, notes=notes)
+
+
+def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str) -> list[str]:
+    notes: list[str] = []
+    if metric == "srpe" and len(sessions):
+        missing = int(sessions["rpe"].isna().sum())
+        if missing:
+            notes.append(f"Metric srpe: {missing} of {len(sessions)} session(s) have no RPE logged and count as 0"
+                         " (log one: loadwatch log rpe DATE RPE).")
+    if metric == "distance" and len(sessions):
+        missing = int(sessions["distance_m"].isna().sum())
+        if missing:
+            notes.append(f"Metric distance: {missing} session(s) without a distance count as 0 km.")
+    if metric == "steps" and (steps is None or steps.empty):
+        notes.append("Metric steps: no daily steps stored; every day counts as 0.")
+    notes.append("ACWR shown is the EWMA form (Williams 2017, lambda 0.25 / 2/29), as context only: its"
+                 " thresholds are disputed (Lolli 2019; Impellizzeri 2020).")
+    return notes
+
+
+def status_from_store(store: Any, athlete: str, *, as_of: date | None = None, weeks: int = 12,
+                      metric: str = "trimp") -> Status:
+    """Read the athlete's frames and profile and compute the status; NoData when nothing is stored."""
+    as_of = as_of or date.today()
+    sessions = store.sessions(athlete)
+    steps = store.daily_steps(athlete)
+    if sessions.empty and steps.empty:
+        raise NoData(f"no sessions or steps stored for athlete {athlete!r} yet; import your export first:"
+                     " loadwatch import PATH")
+    first = min([d for d in (sessions["day"].min() if len(sessions) else None,
+                             steps["day"].min() if len(steps) else None) if d is not None])
+    if first > as_of:
+        raise NoData(f"nothing stored for athlete {athlete!r} on or before {as_of.isoformat()} (the first day is"
+                     f" {first.isoformat()}); choose a later --as-of")
+    return compute_status(sessions, steps, store.logs(athlete), load_profile(store, athlete), as_of=as_of,
+                          weeks=weeks, metric=metric)
+
+
+__all__ = ["METRICS", "UNITS", "Status", "compute_status", "daily_frame", "session_loads", "spikes",
+           "status_from_store", "weekly_frame"]
