@@ -1,0 +1,287 @@
+"""FIT (Garmin and others): activities -> one Activity per session; monitoring -> DailySteps.
+
+Decoding is done by the fast path in `fit_decode` (fitdecode in `fit_fallback` for what it cannot
+handle); this module turns the decoded content into loadwatch's models and decides what is valid:
+checksum, a cut file, implausible dates, files that are not activities.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from datetime import timedelta
+from typing import BinaryIO
+
+import numpy as np
+
+from ..errors import CorruptFile
+from ..models import Activity, DailySteps, ParsedFile
+from ..units import FIT_EPOCH_S, FIT_SYSTEM_TIME_MAX, fit_to_datetime, local_day, utc_offset_from_local
+from . import fit_decode, fit_fallback
+from .fit_profile import MONITORING_FILE_TYPES, WALKING_RUNNING, Collected, device_name, enum_name
+
+FORMAT = "fit"
+FIT_YEAR_2000 = 315619200  # 2000-01-01T00:00Z in FIT seconds: earlier dates are a wrong device clock
+HR_GAP_S = 30  # a record's heart rate is held until the next record, unless the gap is longer than this
+ACTIVITY_FILE_TYPES = {4, 20}  # activity, activity_summary (profile `file`)
+STEP_SPORTS = {"running", "walking"}  # session total_cycles are strides for these (profile subfield)
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """A FIT header: byte 0 is the header size (12 or 14) and bytes 8-11 are ".FIT"."""
+    return fit_decode.looks_like_header(head)
+
+
+def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
+    """Read the whole stream and decode it (see `read_bytes`)."""
+    return read_bytes(stream.read(), name=name, strict=strict)
+
+
+def read_bytes(data: bytes, *, name: str, strict: bool = False) -> ParsedFile:
+    """Decode a whole FIT file held in memory.
+
+    `strict` turns a wrong checksum, a cut file and an undefined message into CorruptFile; by
+    default the complete messages are imported with a warning (and `recovered=True` for a cut).
+    """
+    layout = fit_decode.split(data)
+    warnings: list[str] = []
+    if layout.crc_mismatch:
+        if strict:
+            raise CorruptFile("checksum mismatch: the file is damaged; export it again, or import without --strict")
+        warnings.append("checksum mismatch: the file may be damaged; imported what could be read")
+    if layout.truncated:
+        have = len(data) - layout.parts[-1][0] - layout.parts[-1][1]
+        cut = (f"the file is cut short (its header announces {layout.declared_size} bytes of data, "
+               f"{max(have, 0)} are there)")
+        if strict:
+            raise CorruptFile(cut)
+        warnings.append(cut + "; imported the complete messages before the cut")
+    if layout.junk_bytes:
+        warnings.append(f"{layout.junk_bytes} bytes of unknown data after the end of the FIT data were ignored")
+    try:
+        c = fit_decode.decode(data, layout, strict=strict)
+    except fit_decode.FastPathUnsupported:
+        c = fit_fallback.decode(data, layout, strict=strict)
+    if c.stopped_at is not None and not layout.truncated:
+        warnings.append(f"{c.stop_reason} (at byte {c.stopped_at}); imported the messages before it")
+    recovered = layout.truncated or c.stopped_at is not None
+    parsed = _build(c, warnings)
+    parsed.recovered = recovered and not parsed.skip_reason
+    if recovered and not parsed.activities and not parsed.daily_steps and not parsed.skip_reason:
+        raise CorruptFile(f"{c.stop_reason or 'the file is cut short'} before any session or record could be read",
+                          offset=c.stopped_at)
+    return parsed
+
+
+def _build(c: Collected, warnings: list[str]) -> ParsedFile:
+    parsed = ParsedFile(FORMAT, warnings=warnings, n_records=c.n_messages)
+    ft = c.file_type
+    device = device_name(c.file_id.get("manufacturer") or c.creator.get("manufacturer"),  # type: ignore[arg-type]
+                         c.file_id.get("product") or c.creator.get("product"),  # type: ignore[arg-type]
+                         c.file_id.get("product_name") or c.creator.get("product_name"))  # type: ignore[arg-type]
+    if ft in MONITORING_FILE_TYPES or (ft is None and c.monitoring and not c.sessions and not len(c.rec_ts)):
+        parsed.daily_steps = _daily_steps(c, device or "FIT watch", warnings)
+        if not parsed.daily_steps:
+            parsed.skip_reason = "a monitoring file with no step counts: skipped"
+        return parsed
+    if ft is not None and ft not in ACTIVITY_FILE_TYPES:
+        kind = (enum_name("file", ft, prefix="type") or "").replace("_", " ")
+        parsed.skip_reason = f"a {kind} file, not an activity: skipped"
+        return parsed
+    parsed.activities = _activities(c, device, warnings)
+    if not parsed.activities and not c.sessions and not c.laps and not len(c.rec_ts):
+        parsed.skip_reason = "an activity file with no sessions or records: nothing to import"
+    return parsed
+
+
+# -- activities -----------------------------------------------------------------------------------
+def _activities(c: Collected, device: str | None, warnings: list[str]) -> list[Activity]:
+    sessions = [s for s in c.sessions if _int(s.get("start_time")) is not None or _int(s.get("timestamp")) is not None]
+    if not sessions:
+        built = _session_from_parts(c)
+        if built is None:
+            return []
+        warnings.append(f"no session summary in the file; built the session from its {built.pop('_from')}")
+        sessions = [built]
+    offset, shift = _local_offset(c, warnings)
+    hist = _HrHistogram(c)
+    now_fit = time.time() - FIT_EPOCH_S + 86400
+    out: list[Activity] = []
+    dropped: list[str] = []
+    for s in sessions:
+        elapsed = _float(s.get("total_elapsed_time"))
+        timer = _float(s.get("total_timer_time"))
+        start = _int(s.get("start_time"))
+        if start is None:
+            start = int(_int(s.get("timestamp")) - (elapsed or timer or 0))  # type: ignore[operator]
+        real_start = start
+        if start < FIT_SYSTEM_TIME_MAX and shift is not None:
+            real_start = start + shift
+        if not FIT_YEAR_2000 <= real_start <= now_fit:
+            dropped.append(fit_to_datetime(real_start).date().isoformat())
+            continue
+        duration = elapsed if elapsed is not None else timer
+        if duration is None:
+            duration = float((_int(s.get("timestamp")) or start) - start)
+        bins = hist.between(start, start + duration)
+        sport = enum_name("sport", _int(s.get("sport"))) or "generic"
+        avg_hr = _float(s.get("avg_heart_rate")) or None  # 0 bpm: no sensor (Zwift writes 0)
+        max_hr = _float(s.get("max_heart_rate")) or None
+        if bins and avg_hr is None:
+            total = sum(bins.values())
+            avg_hr = round(sum(b * t for b, t in bins.items()) / total, 1)
+        if bins and max_hr is None:
+            max_hr = float(max(bins))
+        out.append(Activity(
+            sport=sport,
+            sub_sport=enum_name("sub_sport", _int(s.get("sub_sport"))),
+            start_utc=fit_to_datetime(real_start),
+            utc_offset_s=offset,
+            duration_s=float(duration),
+            moving_s=timer,
+            distance_m=_float(s.get("total_distance")),
+            ascent_m=_float(s.get("total_ascent")),
+            avg_hr=avg_hr,
+            max_hr=max_hr,
+            hr_hist=bins,
+            steps=_steps(sport, s, timer or duration),
+            calories=_float(s.get("total_calories")),
+            device=device,
+        ))
+    if dropped:
+        if not out:
+            raise CorruptFile(f"every session has an implausible date ({', '.join(dropped)}: before 2000 or in the "
+                              "future); the device clock was probably wrong, nothing was imported")
+        warnings.append(f"{len(dropped)} session(s) with an implausible date ({', '.join(dropped)}) were dropped")
+    return out
+
+
+def _local_offset(c: Collected, warnings: list[str]) -> tuple[int, int | None]:
+    """(UTC offset in s, shift from device system time to local clock time or None).
+
+    Offset = activity.local_timestamp - activity.timestamp rounded to 15 min (FIT profile:
+    local_timestamp "used to convert activity timestamps to local time"); never device time_offset.
+    """
+    ts, local = _int(c.activity.get("timestamp")), _int(c.activity.get("local_timestamp"))
+    if ts is not None and local is not None and ts < FIT_SYSTEM_TIME_MAX <= local:
+        # The clock was never set (seconds since power-on), but the local wall clock is known.
+        warnings.append("the device clock was not set: times are the watch's local clock, shown as UTC")
+        return 0, local - ts
+    if ts is None or local is None or local < FIT_YEAR_2000:
+        warnings.append("no local time in the file; times shown as UTC")
+        return 0, None
+    offset = utc_offset_from_local(local, ts)
+    if offset == 0 and abs(local - ts) > 900:
+        warnings.append("the file's local time is not a plausible UTC offset; times shown as UTC")
+    return offset, None
+
+
+def _steps(sport: str, s: dict[str, object], moving_s: float | None) -> int | None:
+    """Steps of a run or walk: total_cycles are strides (x2), else avg cadence (strides/min) x 2 x minutes."""
+    if sport not in STEP_SPORTS:
+        return None
+    cycles = _int(s.get("total_cycles"))
+    if cycles is not None and cycles > 0:
+        return cycles * 2
+    cadence = _float(s.get("avg_cadence"))
+    if cadence and moving_s:
+        return round(cadence * 2 * moving_s / 60.0)
+    return None
+
+
+def _session_from_parts(c: Collected) -> dict[str, object] | None:
+    """A session summary built from laps and records when the file has no session message."""
+    starts = [t for t in (_int(lap.get("start_time")) for lap in c.laps) if t is not None]
+    ends = [t for t in (_int(lap.get("timestamp")) for lap in c.laps) if t is not None]
+    source = "laps" if c.laps else "records"
+    if len(c.rec_ts):
+        ts = np.frombuffer(c.rec_ts, dtype=np.uint32)
+        ts = ts[ts > 0]
+        if len(ts):
+            starts.append(int(ts.min()))
+            ends.append(int(ts.max()))
+            source = "laps and records" if c.laps else "records"
+    if c.timer_start is not None:
+        starts.append(c.timer_start)
+    if not starts:
+        return None
+    start, end = min(starts), max([*ends, min(starts)])
+    lap_sum = {k: sum(v for v in (_float(lap.get(k)) for lap in c.laps) if v is not None) or None
+               for k in ("total_timer_time", "total_distance", "total_ascent", "total_calories", "total_cycles")}
+    distances = [d for d in (lap_sum["total_distance"], c.rec_max_distance_m) if d is not None]
+    hrs = [h for h in (_int(lap.get("max_heart_rate")) for lap in c.laps) if h is not None]
+    sport = next((lap["sport"] for lap in c.laps if _int(lap.get("sport")) is not None), None)
+    return {"start_time": start, "timestamp": end, "total_elapsed_time": float(end - start),
+            "total_timer_time": lap_sum["total_timer_time"], "total_distance": max(distances) if distances else None,
+            "total_ascent": lap_sum["total_ascent"], "total_calories": lap_sum["total_calories"],
+            "total_cycles": int(lap_sum["total_cycles"]) if lap_sum["total_cycles"] else None,
+            "max_heart_rate": max(hrs) if hrs else None, "sport": sport,
+            "sub_sport": next((lap["sub_sport"] for lap in c.laps if lap.get("sub_sport") is not None), None),
+            "_from": source}
+
+
+class _HrHistogram:
+    """Seconds at each bpm from the record stream: each record's HR held until the next record,
+    gaps over HR_GAP_S not counted (so TRIMP can be recomputed from the histogram)."""
+
+    def __init__(self, c: Collected) -> None:
+        ts = np.frombuffer(c.rec_ts, dtype=np.uint32).astype(np.int64)
+        hr = np.frombuffer(c.rec_hr, dtype=np.uint8)
+        if len(ts) < 2:
+            self.start = self.dt = self.hr = np.zeros(0, dtype=np.int64)
+            return
+        dt = np.diff(ts)
+        keep = (hr[:-1] > 0) & (dt > 0) & (dt <= HR_GAP_S)
+        self.start, self.dt, self.hr = ts[:-1][keep], dt[keep], hr[:-1][keep].astype(np.int64)
+
+    def between(self, t0: float, t1: float) -> dict[int, float]:
+        """{bpm: seconds} for the HR held between FIT seconds t0 and t1."""
+        if not len(self.start):
+            return {}
+        m = (self.start >= t0) & (self.start < t1)
+        if not m.any():
+            return {}
+        seconds = np.minimum(self.dt[m], t1 - self.start[m])
+        counts = np.bincount(self.hr[m], weights=seconds)
+        nz = np.nonzero(counts)[0]
+        return {int(b): round(float(counts[b]), 3) for b in nz}
+
+
+# -- monitoring -----------------------------------------------------------------------------------
+def _daily_steps(c: Collected, device: str, warnings: list[str]) -> list[DailySteps]:
+    """Steps per local day from monitoring `cycles` (the `steps` subfield for walking/running).
+
+    `cycles` accumulate per activity type and reset at local midnight, so a day's total is the sum
+    over activity types of the day's largest value (as GarminDB does). A value is the total up to
+    its timestamp, so one stamped exactly 00:00 belongs to the day before (t - 1 s).
+    """
+    ts, local = _int(c.monitoring_info.get("timestamp")), _int(c.monitoring_info.get("local_timestamp"))
+    if ts is None or local is None:
+        pair = next(((t, loc) for t, _, _, loc in c.monitoring if loc is not None), None)
+        ts, local = pair if pair else (None, None)
+    if ts is None or local is None:
+        warnings.append("no local time in the file; days are UTC days")
+        offset = 0
+    else:
+        offset = utc_offset_from_local(local, ts)
+    now_fit = time.time() - FIT_EPOCH_S + 86400
+    best: dict[tuple[object, int], int] = defaultdict(int)
+    for t, activity_type, cycles, _ in c.monitoring:
+        if cycles is None or activity_type not in WALKING_RUNNING or not FIT_YEAR_2000 <= t <= now_fit:
+            continue
+        day = local_day(fit_to_datetime(t) - timedelta(seconds=1), offset)
+        key = (day, activity_type)
+        best[key] = max(best[key], cycles)
+    totals: dict[object, int] = defaultdict(int)
+    for (day, _), steps in best.items():
+        totals[day] += steps
+    return [DailySteps(day=day, steps=steps, device=device, device_kind="watch")  # type: ignore[arg-type]
+            for day, steps in sorted(totals.items())]
+
+
+def _int(v: object) -> int | None:
+    return int(v) if isinstance(v, int | float) and v == v else None
+
+
+def _float(v: object) -> float | None:
+    return float(v) if isinstance(v, int | float) and v == v else None

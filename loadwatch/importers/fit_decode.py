@@ -1,0 +1,300 @@
+"""The fast FIT decoder: only the messages loadwatch uses, one `unpack_from` per data message.
+
+FIT layout (FIT SDK "Flexible & Interoperable Data Transfer Protocol"): a 12- or 14-byte header
+(size, protocol, profile, data size, ".FIT", optional header CRC), data messages framed by one
+header byte (normal: definition bit 0x40, developer bit 0x20, local type 0-15; compressed
+timestamp: bit 0x80, local type 0-3 in bits 5-6, 5-bit time offset), then a CRC-16 (CRC-16/ARC).
+Several files may follow each other ("chained").
+
+Each definition compiles to one `struct.Struct` that reads the wanted fields and skips the rest
+(and any developer fields) as padding; compiled definitions are cached by their bytes.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+
+import anycrc
+
+from ..errors import CorruptFile, UnsupportedFormat
+from .fit_profile import BASE, FIELDS, RECORD, TIMESTAMP, Collected
+
+_CRC = anycrc.Model("CRC16-ARC")  # the FIT SDK's CRC-16 (poly 0x8005 reflected, init 0)
+_U16 = {False: struct.Struct("<H"), True: struct.Struct(">H")}
+_U32 = struct.Struct("<I")
+_INVALID_TS = 0xFFFFFFFF
+
+
+class FastPathUnsupported(Exception):
+    """Something the fast path does not handle: the caller decodes the file with fitdecode."""
+
+
+def crc16(data: bytes | memoryview) -> int:
+    """FIT CRC-16 (FIT SDK `FitCRC_Get16`, which is CRC-16/ARC) of `data`."""
+    return _CRC.calc(data)
+
+
+@dataclass(slots=True)
+class Layout:
+    """Where the FIT parts of a byte string are: (start, header size, end of data) per chained part."""
+
+    parts: list[tuple[int, int, int]] = field(default_factory=list)
+    truncated: bool = False  # the last part's declared data (or its CRC) runs past the end of the bytes
+    declared_size: int = 0  # data size the cut part's header claimed
+    junk_bytes: int = 0  # bytes after the last CRC that are not another FIT header
+    crc_mismatch: bool = False
+
+
+def looks_like_header(data: bytes, pos: int = 0) -> bool:
+    return len(data) >= pos + 12 and data[pos] in (12, 14) and data[pos + 8:pos + 12] == b".FIT"
+
+
+def split(data: bytes) -> Layout:
+    """Find the chained FIT parts, check their CRCs, and note a cut or junk at the end."""
+    n = len(data)
+    if n == 0:
+        raise CorruptFile("empty file (0 bytes); nothing to import")
+    if not looks_like_header(data):
+        raise UnsupportedFormat("not a FIT file (no FIT header at byte 0)")
+    layout = Layout()
+    view = memoryview(data)
+    pos = 0
+    while pos < n:
+        if not looks_like_header(data, pos):
+            layout.junk_bytes = n - pos
+            break
+        hsize = data[pos]
+        if pos + hsize > n:
+            layout.junk_bytes = n - pos
+            break
+        size = _U32.unpack_from(data, pos + 4)[0]
+        if hsize == 14:
+            hcrc = _U16[False].unpack_from(data, pos + 12)[0]
+            if hcrc != 0 and hcrc != crc16(view[pos:pos + 12]):  # 0 = "not computed", allowed by the spec
+                layout.crc_mismatch = True
+        end = pos + hsize + size
+        if end + 2 > n:
+            layout.truncated = True
+            layout.declared_size = size
+            layout.parts.append((pos, hsize, min(end, n)))
+            break
+        if crc16(view[pos:end + 2]) != 0:  # CRC over data + stored CRC is 0 when they match
+            layout.crc_mismatch = True
+        layout.parts.append((pos, hsize, end))
+        pos = end + 2
+    return layout
+
+
+class _Def:
+    """A compiled definition message."""
+
+    __slots__ = (
+        "dist_inv",
+        "hr_inv",
+        "i_dist",
+        "i_hr",
+        "i_ts",
+        "invalid",
+        "kind",
+        "nums",
+        "size",
+        "strings",
+        "unpack",
+    )
+
+    def __init__(self, body: bytes, big: bool, gmn: int, fields: list[tuple[int, int, int]], dev_size: int) -> None:
+        wanted = FIELDS.get(gmn, {})
+        self.kind = gmn if gmn in FIELDS else -1
+        fmt = [">" if big else "<"]
+        nums: list[int] = []
+        invalid: list[object] = []
+        strings: list[int] = []
+        pad = 0
+        for num, size, base in fields:
+            bt = BASE.get(base & 0x1F)
+            keep = bt is not None and (num in wanted or num == TIMESTAMP) and size > 0
+            if keep and bt is not None:
+                code, bsize, inv = bt
+                if code == "s":
+                    if pad:
+                        fmt.append(f"{pad}x")
+                        pad = 0
+                    fmt.append(f"{size}s")
+                    strings.append(len(nums))
+                elif size % bsize == 0:
+                    if pad:
+                        fmt.append(f"{pad}x")
+                        pad = 0
+                    fmt.append(code)
+                    pad = size - bsize  # arrays: the first element is enough here
+                else:
+                    keep = False
+                if keep:
+                    nums.append(num)
+                    invalid.append(inv)
+                    continue
+            pad += size
+        pad += dev_size
+        if pad:
+            fmt.append(f"{pad}x")
+        st = struct.Struct("".join(fmt))
+        self.size = st.size
+        self.unpack = st.unpack_from
+        self.nums = tuple(nums)
+        self.invalid = tuple(invalid)
+        self.strings = tuple(strings)
+        self.i_ts = nums.index(TIMESTAMP) if TIMESTAMP in nums else -1
+        self.i_hr = nums.index(3) if gmn == RECORD and 3 in nums else -1
+        self.i_dist = nums.index(5) if gmn == RECORD and 5 in nums else -1
+        self.hr_inv = invalid[self.i_hr] if self.i_hr >= 0 else None
+        self.dist_inv = invalid[self.i_dist] if self.i_dist >= 0 else None
+        if self.kind < 0 and self.i_ts < 0:
+            self.unpack = None  # nothing to read: skip by size
+
+
+_CACHE: dict[bytes, _Def] = {}
+
+
+def _compile(data: bytes, pos: int, end: int) -> tuple[int, _Def]:
+    """Parse the definition message at `pos` (its header byte). Returns (next position, definition)."""
+    h = data[pos]
+    if pos + 6 > end:
+        raise EOFError
+    arch = data[pos + 2]
+    if arch not in (0, 1):
+        raise CorruptFile(f"broken definition message (architecture byte {arch})", offset=pos)
+    nf = data[pos + 5]
+    stop = pos + 6 + 3 * nf
+    ndev = 0
+    if h & 0x20:
+        if stop + 1 > end:
+            raise EOFError
+        ndev = data[stop]
+        stop += 1 + 3 * ndev
+    if stop > end:
+        raise EOFError
+    key = bytes(data[pos:stop])
+    d = _CACHE.get(key)
+    if d is None:
+        big = arch == 1
+        gmn = _U16[big].unpack_from(data, pos + 3)[0]
+        p = pos + 6
+        fields = [(data[p + 3 * i], data[p + 3 * i + 1], data[p + 3 * i + 2]) for i in range(nf)]
+        q = pos + 6 + 3 * nf + 1
+        dev_size = sum(data[q + 3 * i + 1] for i in range(ndev)) if ndev else 0
+        try:
+            d = _Def(key, big, gmn, fields, dev_size)
+        except struct.error as err:
+            raise FastPathUnsupported(f"definition at byte {pos}: {err}") from err
+        if len(_CACHE) < 4096:
+            _CACHE[key] = d
+    return stop, d
+
+
+def decode(data: bytes, layout: Layout, *, strict: bool) -> Collected:
+    """Decode every part of `layout` into a Collected (fast path)."""
+    c = Collected()
+    for start, hsize, end in layout.parts:
+        c.n_headers += 1
+        if not _decode_part(data, start + hsize, end, c, strict):
+            break
+    return c
+
+
+def _decode_part(data: bytes, pos: int, end: int, c: Collected, strict: bool) -> bool:
+    """Decode one chained part; False when decoding stopped early (the caller stops too)."""
+    defs: list[_Def | None] = [None] * 16
+    last_ts = 0
+    ts_append = c.rec_ts.append
+    hr_append = c.rec_hr.append
+    max_dist = -1
+    n = 0
+    add = c.add_message
+    try:
+        while pos < end:
+            h = data[pos]
+            if h & 0x80:  # compressed timestamp header
+                d = defs[(h >> 5) & 3]
+                off = h & 0x1F
+                ts = (last_ts & ~0x1F) + off
+                if off < (last_ts & 0x1F):
+                    ts += 0x20
+                last_ts = ts
+            elif h & 0x40:  # definition message
+                pos, defs[h & 0x0F] = _compile(data, pos, end)
+                continue
+            else:
+                d = defs[h & 0x0F]
+            if d is None:
+                local = (h >> 5) & 3 if h & 0x80 else h & 0x0F
+                raise _Undefined(f"a data message uses local message type {local}, which was never defined", pos)
+            nxt = pos + 1 + d.size
+            if nxt > end:
+                raise EOFError
+            n += 1
+            kind = d.kind
+            if kind == RECORD:
+                v = d.unpack(data, pos + 1)
+                if d.i_ts >= 0 and v[d.i_ts] != _INVALID_TS:
+                    last_ts = v[d.i_ts]
+                ts_append(last_ts)
+                if d.i_hr >= 0:
+                    hr = v[d.i_hr]
+                    hr_append(0 if hr == d.hr_inv or hr > 255 else hr)
+                else:
+                    hr_append(0)
+                if d.i_dist >= 0:
+                    dist = v[d.i_dist]
+                    if dist != d.dist_inv and dist > max_dist:
+                        max_dist = dist
+            elif kind < 0:
+                if d.unpack is not None:
+                    t = d.unpack(data, pos + 1)[0]
+                    if t != _INVALID_TS:
+                        last_ts = t
+            else:
+                v = d.unpack(data, pos + 1)
+                raw: dict[int, object] = {}
+                for i, (num, value, inv) in enumerate(zip(d.nums, v, d.invalid, strict=True)):
+                    if i in d.strings:
+                        text = value.split(b"\0", 1)[0].decode("utf-8", "replace")
+                        raw[num] = text or None
+                    elif value == inv or value != value:  # invalid marker or NaN
+                        raw[num] = None
+                    else:
+                        raw[num] = value
+                t = raw.get(TIMESTAMP)
+                if isinstance(t, int):
+                    last_ts = t
+                elif h & 0x80:
+                    raw[TIMESTAMP] = last_ts
+                rebuilt = add(kind, raw, last_ts)
+                if rebuilt is not None:
+                    last_ts = rebuilt
+            pos = nxt
+        return True
+    except EOFError:
+        _stop(c, pos, "the file is cut short inside a message", strict)
+        return False
+    except _Undefined as err:
+        _stop(c, err.offset, err.message, strict)
+        return False
+    finally:
+        c.n_messages += n
+        if max_dist >= 0:
+            dist_m = max_dist / 100.0  # record.distance: scale 100, m (profile)
+            if c.rec_max_distance_m is None or dist_m > c.rec_max_distance_m:
+                c.rec_max_distance_m = dist_m
+
+
+class _Undefined(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message, self.offset = message, offset
+
+
+def _stop(c: Collected, offset: int, reason: str, strict: bool) -> None:
+    if strict:
+        raise CorruptFile(reason, offset=offset)
+    c.stopped_at, c.stop_reason = offset, reason

@@ -1,0 +1,67 @@
+"""The slow, general path: decode with fitdecode into the same `Collected` the fast path fills.
+
+Used for a file the fast path cannot handle (`FastPathUnsupported`), and by the tests as the
+reference decoder. Raw field values go through the same conversion as the fast path.
+"""
+
+from __future__ import annotations
+
+import io
+
+import fitdecode
+from fitdecode.types import DevFieldDefinition
+
+from ..errors import CorruptFile
+from .fit_decode import Layout
+from .fit_profile import FIELDS, RECORD, TIMESTAMP, Collected
+
+
+def decode(data: bytes, layout: Layout, *, strict: bool) -> Collected:
+    """Decode the FIT parts of `data` (as found by `fit_decode.split`) with fitdecode."""
+    c = Collected(decoder="fitdecode")
+    end = layout.parts[-1][2] + (0 if layout.truncated else 2)
+    last_ts: int | None = None
+    reader = fitdecode.FitReader(io.BytesIO(data[:end]), processor=None, check_crc=fitdecode.CrcCheck.DISABLED,
+                                 error_handling=fitdecode.ErrorHandling.RAISE)
+    try:
+        for frame in reader:
+            if isinstance(frame, fitdecode.FitHeader):
+                c.n_headers += 1
+                last_ts = None
+                continue
+            if not isinstance(frame, fitdecode.FitDataMessage):
+                continue
+            c.n_messages += 1
+            gmn = frame.global_mesg_num
+            spec = FIELDS.get(gmn)
+            raw: dict[int, object] = {}
+            for fd in frame.fields:
+                if isinstance(fd.field_def, DevFieldDefinition) or fd.is_expanded:
+                    continue
+                value = fd.raw_value
+                if isinstance(value, tuple):
+                    value = value[0] if value else None
+                if isinstance(value, bytes):
+                    value = None
+                if fd.def_num == TIMESTAMP and isinstance(value, int):
+                    last_ts = value
+                if spec is not None and fd.def_num in spec:
+                    raw[fd.def_num] = value
+            if spec is None:
+                continue
+            if gmn == RECORD and TIMESTAMP not in raw:
+                raw[TIMESTAMP] = last_ts
+            rebuilt = c.add_message(gmn, raw, last_ts)
+            if rebuilt is not None:
+                last_ts = rebuilt
+    except fitdecode.FitEOFError as err:
+        if strict:
+            raise CorruptFile("the file is cut short inside a message") from err
+        c.stopped_at, c.stop_reason = len(data), "the file is cut short inside a message"
+    except fitdecode.FitError as err:
+        if strict or not c.n_messages:
+            raise CorruptFile(f"the FIT data is broken ({err})") from err
+        c.stopped_at, c.stop_reason = len(data), f"the FIT data is broken ({err})"
+    finally:
+        reader.close()
+    return c

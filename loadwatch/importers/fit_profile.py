@@ -1,0 +1,192 @@
+"""The slice of the FIT profile loadwatch needs, looked up in `fitdecode.profile`, and `Collected`.
+
+`Collected` is what a FIT decoder (the fast path in `fit_decode`, or fitdecode in `fit_fallback`)
+hands to `fit.py`: raw field values of the few messages we use, plus the record stream as two
+compact arrays (timestamps in FIT seconds, heart rate in bpm with 0 = none), never one Python
+object per record.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from array import array
+from dataclasses import dataclass, field
+
+from fitdecode import profile as _profile
+
+# Global message numbers (FIT profile, Messages sheet).
+FILE_ID, SESSION, LAP, RECORD, EVENT, DEVICE_INFO, ACTIVITY, MONITORING, MONITORING_INFO = (
+    0, 18, 19, 20, 21, 23, 34, 55, 103)
+TIMESTAMP = 253  # field number of `timestamp` in every message that has one
+
+# Fields kept per message: profile field names; numbers, scales and offsets come from the profile.
+WANTED: dict[int, tuple[str, ...]] = {
+    FILE_ID: ("type", "manufacturer", "product", "time_created", "product_name"),
+    SESSION: ("timestamp", "start_time", "sport", "sub_sport", "total_elapsed_time", "total_timer_time",
+              "total_distance", "total_cycles", "total_calories", "avg_heart_rate", "max_heart_rate",
+              "avg_cadence", "total_ascent"),
+    LAP: ("timestamp", "start_time", "sport", "sub_sport", "total_elapsed_time", "total_timer_time",
+          "total_distance", "total_cycles", "total_calories", "avg_heart_rate", "max_heart_rate",
+          "avg_cadence", "total_ascent"),
+    RECORD: ("timestamp", "heart_rate", "distance"),
+    EVENT: ("timestamp", "event", "event_type"),
+    DEVICE_INFO: ("timestamp", "device_index", "manufacturer", "product", "product_name"),
+    ACTIVITY: ("timestamp", "local_timestamp", "num_sessions"),
+    MONITORING: ("timestamp", "timestamp_16", "activity_type", "cycles", "local_timestamp"),
+    MONITORING_INFO: ("timestamp", "local_timestamp"),
+}
+
+
+def _field_numbers(mesg_num: int, names: tuple[str, ...]) -> dict[int, tuple[str, float, float]]:
+    """{field number: (name, scale, offset)} looked up in fitdecode's profile."""
+    fields = _profile.MESSAGE_TYPES[mesg_num].fields
+    by_name = {f.name: (num, f) for num, f in fields.items()}
+    out: dict[int, tuple[str, float, float]] = {}
+    for name in names:
+        num, f = by_name[name]
+        out[num] = (name, float(f.scale or 1), float(f.offset or 0))
+    return out
+
+
+FIELDS: dict[int, dict[int, tuple[str, float, float]]] = {m: _field_numbers(m, n) for m, n in WANTED.items()}
+
+# Base types by their number (low 5 bits of the base type byte): (struct code, size, invalid raw value).
+# FIT SDK, "Base Types" table; strings are handled apart (code "s").
+BASE: dict[int, tuple[str, int, float | int | None]] = {
+    0x00: ("B", 1, 0xFF), 0x01: ("b", 1, 0x7F), 0x02: ("B", 1, 0xFF), 0x03: ("h", 2, 0x7FFF),
+    0x04: ("H", 2, 0xFFFF), 0x05: ("i", 4, 0x7FFFFFFF), 0x06: ("I", 4, 0xFFFFFFFF), 0x07: ("s", 1, None),
+    0x08: ("f", 4, math.nan), 0x09: ("d", 8, math.nan), 0x0A: ("B", 1, 0), 0x0B: ("H", 2, 0),
+    0x0C: ("I", 4, 0), 0x0D: ("B", 1, 0xFF), 0x0E: ("q", 8, 0x7FFFFFFFFFFFFFFF),
+    0x0F: ("Q", 8, 0xFFFFFFFFFFFFFFFF), 0x10: ("Q", 8, 0),
+}
+
+_ENUMS = {name: _profile.FIELD_TYPES[name].enum for name in
+          ("sport", "sub_sport", "manufacturer", "file", "garmin_product", "activity_type")}
+GARMIN_LIKE = {1, 13, 15, 89}  # garmin, dynastream_oem, dynastream, tacx: product is a garmin_product
+WALKING_RUNNING = {1, 6}  # activity_type running, walking: monitoring `cycles` counts steps (profile subfield)
+MONITORING_FILE_TYPES = {15, 28, 32}  # monitoring_a, monitoring_daily, monitoring_b
+
+
+def enum_name(kind: str, value: int | None, *, prefix: str | None = None) -> str | None:
+    """Profile name of an enum value ("running"); unknown numbers as "<prefix>_<n>"."""
+    if value is None:
+        return None
+    name = _ENUMS[kind].get(value)
+    return name if name is not None else f"{prefix or kind}_{value}"
+
+
+_PRETTY = [(re.compile(r"^fr(\d+\w*)$"), r"Forerunner \1"), (re.compile(r"^edge_?(\d+\w*)$"), r"Edge \1"),
+           (re.compile(r"^fenix(\d+\w*)$"), r"fenix \1"), (re.compile(r"^vivoactive_?(\w+)$"), r"vivoactive \1")]
+
+
+def device_name(manufacturer: int | None, product: int | None, product_name: str | None) -> str | None:
+    """"Garmin fenix 5" from the profile's manufacturer and product names; numbers when unnamed."""
+    if manufacturer is None and not product_name:
+        return None
+    maker = enum_name("manufacturer", manufacturer) if manufacturer is not None else None
+    maker_text = maker.replace("_", " ").title() if maker else None
+    model = (product_name or "").strip() or None
+    if model is None and product is not None:
+        named = _ENUMS["garmin_product"].get(product) if manufacturer in GARMIN_LIKE else None
+        if named:
+            model = named
+            for pattern, repl in _PRETTY:
+                model = pattern.sub(repl, model)
+            model = model.replace("_", " ")
+        else:
+            model = f"product {product}"
+    if maker_text and model and model.lower().startswith(maker_text.lower()):
+        maker_text = None  # product names often carry the maker already ("Suunto Race 2")
+    return " ".join(p for p in (maker_text, model) if p) or None
+
+
+@dataclass(slots=True)
+class Collected:
+    """Raw content of one FIT file (all chained parts), decoder-independent.
+
+    Message dicts map profile field names to scaled values (None = invalid). `rec_ts`/`rec_hr` hold
+    one entry per record message: FIT seconds and bpm (0 = no heart rate).
+    """
+
+    file_type: int | None = None
+    file_id: dict[str, object] = field(default_factory=dict)
+    creator: dict[str, object] = field(default_factory=dict)  # device_info of device_index 0
+    sessions: list[dict[str, object]] = field(default_factory=list)
+    laps: list[dict[str, object]] = field(default_factory=list)
+    activity: dict[str, object] = field(default_factory=dict)
+    monitoring_info: dict[str, object] = field(default_factory=dict)
+    monitoring: list[tuple[int, int | None, int | None, int | None]] = field(default_factory=list)
+    timer_start: int | None = None  # first timer start event (FIT s)
+    rec_ts: array = field(default_factory=lambda: array("I"))
+    rec_hr: array = field(default_factory=lambda: array("B"))
+    rec_max_distance_m: float | None = None
+    n_messages: int = 0
+    n_headers: int = 0
+    stopped_at: int | None = None  # byte offset where decoding stopped early (cut or undefined message)
+    stop_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    decoder: str = "fast"  # "fast" or "fitdecode"
+
+    def add_message(self, mesg_num: int, raw: dict[int, object], last_ts: int | None) -> int | None:
+        """Keep one message given as {field number: raw value or None}.
+
+        Returns a monitoring message's rebuilt timestamp (the new reference for timestamp_16), else None.
+        """
+        spec = FIELDS[mesg_num]
+        values: dict[str, object] = {}
+        for num, value in raw.items():
+            if value is None or num not in spec:
+                continue
+            name, scale, offset = spec[num]
+            if isinstance(value, int | float) and (scale != 1 or offset != 0):
+                value = value / scale - offset
+            values[name] = value
+        if mesg_num == RECORD:
+            ts = values.get("timestamp", last_ts)
+            self.rec_ts.append(int(ts) if isinstance(ts, int) else 0)
+            hr = values.get("heart_rate")
+            self.rec_hr.append(hr if isinstance(hr, int) else 0)
+            dist = values.get("distance")
+            if isinstance(dist, float) and (self.rec_max_distance_m is None or dist > self.rec_max_distance_m):
+                self.rec_max_distance_m = dist
+        elif mesg_num == SESSION:
+            self.sessions.append(values)
+        elif mesg_num == LAP:
+            self.laps.append(values)
+        elif mesg_num == FILE_ID:
+            if not self.file_id:
+                self.file_id = values
+                ft = values.get("type")
+                self.file_type = ft if isinstance(ft, int) else None
+        elif mesg_num == DEVICE_INFO:
+            if values.get("device_index") == 0 and not self.creator:
+                self.creator = values
+        elif mesg_num == ACTIVITY:
+            self.activity = values
+        elif mesg_num == EVENT:
+            # event 0 = timer, event_type 0 = start (profile enums)
+            if self.timer_start is None and values.get("event") == 0 and values.get("event_type") == 0:
+                ts = values.get("timestamp")
+                self.timer_start = ts if isinstance(ts, int) else None
+        elif mesg_num == MONITORING_INFO:
+            if not self.monitoring_info:
+                self.monitoring_info = values
+        elif mesg_num == MONITORING:
+            ts = values.get("timestamp")
+            if not isinstance(ts, int):
+                ts16 = values.get("timestamp_16")
+                if isinstance(ts16, int) and last_ts is not None:
+                    # timestamp_16: low 16 bits of the time, rebuilt from the last full timestamp (profile)
+                    ts = last_ts + ((ts16 - (last_ts & 0xFFFF)) & 0xFFFF)
+                else:
+                    ts = None
+            at = values.get("activity_type")
+            cycles = raw.get(3)  # raw cumulative value: the `steps` subfield (scale 1) for walking/running
+            local = values.get("local_timestamp")
+            if ts is not None:
+                self.monitoring.append((int(ts), at if isinstance(at, int) else None,
+                                        cycles if isinstance(cycles, int) else None,
+                                        local if isinstance(local, int) else None))
+                return int(ts)
+        return None
