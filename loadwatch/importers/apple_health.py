@@ -1,0 +1,498 @@
+"""Apple Health `export.xml` (also `apple_health_export/export.xml` inside `export.zip`).
+
+Streams the file in 1 MiB chunks through expat with no tree built: memory stays flat for
+multi-GB exports (only compact arrays of the step and heart-rate samples are kept). Safety:
+the internal DTD Apple writes is cut out before parsing (the iOS 16 one is malformed), and an
+export that declares entities or names an external DTD is refused (HostileInput); expat is also
+told to refuse entity declarations, as defusedxml does. Control characters XML forbids (Apple
+writes `\\x0b` into some attributes) are removed from the byte stream and counted.
+
+- Steps (`HKQuantityTypeIdentifierStepCount`): iPhone and Watch samples overlap. As Apple's own
+  statistics do, each stretch of time counts the highest-priority source that has samples there
+  (Watch > iPhone > apps); a lower source's sample counts only for the fraction of its interval
+  not covered by higher sources (steps assumed uniform within a sample). Days are local days in
+  each sample's own offset (`+0100`/`+0200` across DST), a sample crossing midnight is split by
+  time. One DailySteps per day, device "Apple Health (merged)", kind "watch" when a watch
+  contributed samples that day, else "phone".
+- Workouts -> Activity: elapsed time = endDate - startDate, `duration` (active time) -> moving_s;
+  distance and energy from `WorkoutStatistics` (iOS 16+) or the old `total*` attributes; HR from
+  the `HKQuantityTypeIdentifierHeartRate` records inside the window, each held until the next
+  (at most HR_MAX_HOLD_S).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, BinaryIO
+from xml.parsers import expat
+
+import numpy as np
+
+from ..errors import CorruptFile, HostileInput
+from ..models import Activity, DailySteps, ParsedFile
+from ._xml import sniff_markers, strip_head
+
+FORMAT = "apple_health"
+CHUNK_BYTES = 1 << 20
+MAX_PROLOG_BYTES = 4 << 20  # Apple's DTD is ~10 KB; a longer prolog is not an export
+HR_MAX_HOLD_S = 300  # a watch that lost contact for longer than this does not hold its last bpm
+DEVICE = "Apple Health (merged)"
+STEP = "HKQuantityTypeIdentifierStepCount"
+HEART = "HKQuantityTypeIdentifierHeartRate"
+SOURCE_PRIORITY = {"watch": 3, "phone": 2, "app": 1}  # Apple's default order: watch, iPhone, apps
+_BAD_CHARS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_CUT_OFF = {expat.errors.codes[m] for m in (expat.errors.XML_ERROR_NO_ELEMENTS, expat.errors.XML_ERROR_UNCLOSED_TOKEN,
+                                             expat.errors.XML_ERROR_PARTIAL_CHAR)}
+_ROOT = re.compile(rb"<HealthData[\s>/]")
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_DAY_S: dict[str, int] = {}
+
+_SPORTS: dict[str, tuple[str, str | None]] = {  # HKWorkoutActivityType... -> (sport, sub_sport)
+    "Running": ("running", None), "Walking": ("walking", None), "Hiking": ("hiking", None),
+    "Cycling": ("cycling", None), "Swimming": ("swimming", None), "Rowing": ("rowing", None),
+    "Elliptical": ("fitness_equipment", "elliptical"), "StairClimbing": ("fitness_equipment", "stair_climbing"),
+    "TraditionalStrengthTraining": ("training", "strength_training"),
+    "FunctionalStrengthTraining": ("training", "strength_training"),
+    "HighIntensityIntervalTraining": ("training", "hiit"), "Yoga": ("training", "yoga"),
+    "Pilates": ("training", "pilates"), "CoreTraining": ("training", "strength_training"),
+    "CrossCountrySkiing": ("cross_country_skiing", None), "DownhillSkiing": ("alpine_skiing", None),
+    "Snowboarding": ("snowboarding", None), "Soccer": ("soccer", None), "Tennis": ("tennis", None),
+    "Basketball": ("basketball", None), "Golf": ("golf", None), "Climbing": ("rock_climbing", None),
+    "PaddleSports": ("paddling", None), "Boxing": ("boxing", None), "SwimBikeRun": ("multisport", None),
+}
+_METRES = {"m": 1.0, "km": 1000.0, "mi": 1609.344, "yd": 0.9144, "ft": 0.3048, "cm": 0.01}
+_SECONDS = {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0, "ms": 0.001}
+_KCAL = {"kcal": 1.0, "Cal": 1.0, "cal": 0.001, "kJ": 1 / 4.184, "J": 1 / 4184}
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """An Apple Health export: `<HealthData` or its DOCTYPE (the root comes after ~10 KB of DTD)."""
+    return sniff_markers(head, b"<HealthData", b"<!DOCTYPE HealthData")
+
+
+def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: Any) -> ParsedFile:
+    """Stream an export.xml into daily steps and workouts (see the module docstring)."""
+    reader = _Reader()
+    reader.run(stream)
+    parsed = ParsedFile(FORMAT, n_records=reader.n_records, bad_rows=reader.bad_rows)
+    if reader.bad_rows:
+        message = (f"{reader.bad_rows} step, heart-rate or workout rows had a date that is not a date"
+                   f" (first at line {reader.first_bad_line}: {reader.first_bad!r}); they were left out")
+        if strict:
+            raise CorruptFile(message + " (strict mode)")
+        parsed.warnings.append(message)
+    if reader.removed_chars:
+        parsed.warnings.append(f"removed {reader.removed_chars} control characters that XML does not allow")
+    if reader.no_offset:
+        parsed.warnings.append(f"{reader.no_offset} dates had no UTC offset and were read as UTC")
+    parsed.daily_steps = reader.steps.daily()
+    parsed.activities = reader.activities()
+    if not parsed.daily_steps and not parsed.activities:
+        parsed.skip_reason = "holds no step counts or workouts (only other Health data)"
+    return parsed
+
+
+def _day_seconds(text: str) -> int:
+    value = _DAY_S.get(text)
+    if value is None:
+        value = (date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL) * 86400
+        _DAY_S[text] = value
+    return value
+
+
+def parse_apple_date(text: str) -> tuple[int, int, bool]:
+    """"2024-03-31 01:59:00 +0100" -> (UTC epoch seconds, offset seconds, had an offset).
+
+    Raises ValueError for anything else; a date without offset is read as UTC.
+    """
+    if len(text) == 25 and text[19] == " " and text[20] in "+-":
+        sign = 1 if text[20] == "+" else -1
+        offset = sign * (int(text[21:23]) * 3600 + int(text[23:25]) * 60)
+        had = True
+    elif len(text) == 19:
+        offset, had = 0, False
+    else:
+        raise ValueError(text)
+    if text[10] != " " or text[13] != ":" or text[16] != ":" or not text[11:19].replace(":", "").isdigit():
+        raise ValueError(text)
+    hh, mm, ss = int(text[11:13]), int(text[14:16]), int(text[17:19])
+    if hh > 23 or mm > 59 or ss > 60:
+        raise ValueError(text)
+    return _day_seconds(text[:10]) + hh * 3600 + mm * 60 + ss - offset, offset, had
+
+
+@dataclass(slots=True)
+class _Workout:
+    kind: str
+    start: str
+    end: str
+    attrs: dict[str, str]
+    line: int
+    stats: dict[str, dict[str, str]] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+class _Reader:
+    """The expat handlers and what they collect."""
+
+    def __init__(self) -> None:
+        self.parser = expat.ParserCreate()
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.EntityDeclHandler = self._refuse_entity
+        self.parser.ExternalEntityRefHandler = self._refuse_external
+        self.parser.StartElementHandler = self._start
+        self.steps = _Steps()
+        self.hr_t = array("q")
+        self.hr_v = array("H")
+        self.workouts: list[_Workout] = []
+        self.current: _Workout | None = None
+        self.depth = 0  # element depth inside the current Workout
+        self.n_records = self.bad_rows = self.removed_chars = self.no_offset = 0
+        self.first_bad: str | None = None
+        self.first_bad_line = 0
+        self.kinds: dict[str, str] = {}  # source name -> watch | phone | app
+        self.steps.kinds = self.kinds
+
+    # -- feeding ---------------------------------------------------------------------------------
+    def run(self, stream: BinaryIO) -> None:
+        self._feed(self._prolog(stream), final=False)
+        while chunk := stream.read(CHUNK_BYTES):
+            self._feed(chunk, final=False)
+        self._feed(b"", final=True)
+
+    def _prolog(self, stream: BinaryIO) -> bytes:
+        """The first bytes up to the root element, with the DOCTYPE cut out after checking it."""
+        head = b""
+        while (m := _ROOT.search(head)) is None:
+            chunk = stream.read(CHUNK_BYTES)
+            if not chunk:
+                break
+            head += chunk
+            if len(head) > MAX_PROLOG_BYTES:
+                self._check_doctype(head)
+                raise CorruptFile(f"no <HealthData> element in the first {MAX_PROLOG_BYTES >> 20} MiB;"
+                                  " not an Apple Health export.xml")
+        head = strip_head(head)
+        doctype = head.find(b"<!DOCTYPE")
+        if m is None:
+            self._check_doctype(head)
+            if not head:
+                raise CorruptFile("empty; export again from the Health app")
+            raise CorruptFile("cut off before its first record; export again from the Health app")
+        m = _ROOT.search(head)
+        assert m is not None
+        if 0 <= doctype < m.start():
+            self._check_doctype(head[doctype:m.start()])
+            return head[:doctype] + head[m.start():]
+        return head
+
+    @staticmethod
+    def _check_doctype(text: bytes) -> None:
+        if b"<!ENTITY" in text:
+            raise HostileInput("declares XML entities (<!ENTITY>), which Apple's export never does; refusing it"
+                               " (possible entity-expansion or external-file attack)")
+        if re.search(rb"<!DOCTYPE\s+\S+\s+(SYSTEM|PUBLIC)", text):
+            raise HostileInput("refers to an external DTD (SYSTEM/PUBLIC), which Apple's export never does;"
+                               " refusing it")
+
+    def _feed(self, chunk: bytes, *, final: bool) -> None:
+        clean = chunk.translate(None, _BAD_CHARS)
+        self.removed_chars += len(chunk) - len(clean)
+        try:
+            self.parser.Parse(clean, final)
+        except expat.ExpatError as err:
+            line = err.lineno
+            if final and err.code in _CUT_OFF:
+                raise CorruptFile(f"cut off at line {line}, in the middle of a record: the export is incomplete;"
+                                  " export again from the Health app and copy the whole file") from err
+            message = expat.errors.messages[err.code]
+            if err.code == expat.errors.codes[expat.errors.XML_ERROR_UNDEFINED_ENTITY]:
+                raise HostileInput(f"uses an undeclared entity at line {line}, which Apple's export never does;"
+                                   " refusing it") from err
+            raise CorruptFile(f"not well-formed XML at line {line}, column {err.offset} ({message});"
+                              " export again from the Health app") from err
+
+    def _refuse_entity(self, *args: object) -> None:
+        raise HostileInput("declares XML entities (<!ENTITY>), which Apple's export never does; refusing it")
+
+    def _refuse_external(self, *args: object) -> int:
+        raise HostileInput("refers to an external file or URL, which Apple's export never does; refusing it")
+
+    # -- elements --------------------------------------------------------------------------------
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        if self.current is not None:
+            self.depth += 1
+            if self.depth == 1 and tag == "WorkoutStatistics":
+                self.current.stats[attrs.get("type", "")] = attrs
+            elif self.depth == 1 and tag == "MetadataEntry":
+                self.current.metadata[attrs.get("key", "")] = attrs.get("value", "")
+            return
+        if tag == "Record":
+            self.n_records += 1
+            kind = attrs.get("type")
+            if kind == STEP:
+                self._step(attrs)
+            elif kind == HEART:
+                self._heart(attrs)
+        elif tag == "Workout":
+            self.n_records += 1
+            self.current = _Workout(attrs.get("workoutActivityType", ""), attrs.get("startDate", ""),
+                                    attrs.get("endDate", ""), attrs, self.parser.CurrentLineNumber)
+            self.depth = 0
+            self.parser.EndElementHandler = self._end_in_workout
+
+    def _end_in_workout(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+            return
+        assert self.current is not None
+        self.workouts.append(self.current)
+        self.current = None
+        self.parser.EndElementHandler = None
+
+    def _bad(self, text: str) -> None:
+        self.bad_rows += 1
+        if self.first_bad is None:
+            self.first_bad, self.first_bad_line = text, self.parser.CurrentLineNumber
+
+    def _date(self, text: str | None) -> tuple[int, int] | None:
+        try:
+            epoch, offset, had = parse_apple_date(text or "")
+        except ValueError:
+            self._bad(text or "")
+            return None
+        if not had:
+            self.no_offset += 1
+        return epoch, offset
+
+    def _step(self, attrs: dict[str, str]) -> None:
+        start, end = self._date(attrs.get("startDate")), self._date(attrs.get("endDate"))
+        if start is None or end is None:
+            return
+        try:
+            value = float(attrs.get("value", ""))
+        except ValueError:
+            self._bad(attrs.get("value", ""))
+            return
+        if end[0] < start[0] or not value >= 0:
+            self._bad(f"{attrs.get('startDate')} .. {attrs.get('endDate')}")
+            return
+        source = attrs.get("sourceName", "")
+        if self.kinds.get(source) != "watch":  # a source is a watch once any of its samples says so
+            self.kinds[source] = _source_kind(source, attrs.get("device", ""))
+        self.steps.add(source, start[0], end[0], value, start[1])
+
+    def _heart(self, attrs: dict[str, str]) -> None:
+        start = self._date(attrs.get("startDate"))
+        if start is None:
+            return
+        try:
+            bpm = round(float(attrs.get("value", "")))
+        except (ValueError, OverflowError):
+            self._bad(attrs.get("value", ""))
+            return
+        if 20 <= bpm <= 250:
+            self.hr_t.append(start[0])
+            self.hr_v.append(bpm)
+
+    # -- results ---------------------------------------------------------------------------------
+    def activities(self) -> list[Activity]:
+        """The workouts, with HR from the samples inside each window; exact repeats dropped."""
+        t = np.frombuffer(self.hr_t, dtype=np.int64) if len(self.hr_t) else np.zeros(0, np.int64)
+        v = np.frombuffer(self.hr_v, dtype=np.uint16) if len(self.hr_v) else np.zeros(0, np.uint16)
+        order = np.argsort(t, kind="stable")
+        t, v = t[order], v[order]
+        seen: set[tuple[str, int, int]] = set()
+        out: list[Activity] = []
+        for w in self.workouts:
+            start, end = self._date(w.start), self._date(w.end)
+            if start is None or end is None:
+                continue
+            if (w.kind, start[0], end[0]) in seen:
+                continue
+            seen.add((w.kind, start[0], end[0]))
+            out.append(_activity(w, start, end[0], t, v))
+        return out
+
+
+def _source_kind(source: str, device: str) -> str:
+    low = source.lower()
+    if "watch" in low or "model:Watch" in device:
+        return "watch"
+    if "iphone" in low or "model:iPhone" in device:
+        return "phone"
+    return "app"
+
+
+def _activity(w: _Workout, start: tuple[int, int], end: int, t: np.ndarray, v: np.ndarray) -> Activity:
+    a = w.attrs
+    active = None
+    if a.get("duration"):
+        active = _number(a["duration"]) * _SECONDS.get(a.get("durationUnit", "min"), 60.0)
+    elapsed = float(end - start[0])
+    if active is not None and active > elapsed:  # dates have whole seconds; duration has decimals
+        elapsed = active
+    distance = energy = None
+    avg_stat = max_stat = None
+    for kind, stat in w.stats.items():
+        if kind.startswith("HKQuantityTypeIdentifierDistance") and stat.get("sum"):
+            distance = (distance or 0.0) + _number(stat["sum"]) * _METRES.get(stat.get("unit", "m"), 1.0)
+        elif kind == "HKQuantityTypeIdentifierActiveEnergyBurned" and stat.get("sum"):
+            energy = _number(stat["sum"]) * _KCAL.get(stat.get("unit", "kcal"), 1.0)
+        elif kind == HEART:
+            avg_stat, max_stat = _number(stat.get("average")), _number(stat.get("maximum"))
+    if distance is None and a.get("totalDistance"):
+        distance = _number(a["totalDistance"]) * _METRES.get(a.get("totalDistanceUnit", "km"), 1000.0)
+    if energy is None and a.get("totalEnergyBurned"):
+        energy = _number(a["totalEnergyBurned"]) * _KCAL.get(a.get("totalEnergyBurnedUnit", "kcal"), 1.0)
+    lo, hi = np.searchsorted(t, start[0], "left"), np.searchsorted(t, end, "right")
+    seg_t, seg_v = t[lo:hi], v[lo:hi]
+    hist: dict[int, float] = {}
+    avg_hr, max_hr = avg_stat or None, max_stat or None
+    if len(seg_t):
+        hold = np.diff(np.append(seg_t, end)).astype(float)
+        hold[hold > HR_MAX_HOLD_S] = 0.0
+        sums = np.bincount(seg_v, weights=hold)
+        hist = {int(b): float(s) for b, s in enumerate(sums) if s > 0}
+        total = sum(hist.values())
+        avg_hr = round(sum(b * s for b, s in hist.items()) / total, 1) if total else round(float(seg_v.mean()), 1)
+        max_hr = float(seg_v.max())
+    sport, sub = _SPORTS.get(w.kind.removeprefix("HKWorkoutActivityType"), ("generic", None))
+    if sport == "running" and w.metadata.get("HKIndoorWorkout") == "1":
+        sub = "treadmill"
+    return Activity(
+        sport=sport, sub_sport=sub,
+        start_utc=datetime.fromtimestamp(start[0], UTC), utc_offset_s=start[1],
+        duration_s=elapsed, moving_s=None if active is None else round(active, 3),
+        distance_m=None if distance is None else round(distance, 1),
+        ascent_m=_ascent(w.metadata.get("HKElevationAscended")),
+        avg_hr=avg_hr, max_hr=max_hr, hr_hist=hist,
+        calories=None if energy is None else round(energy, 1),
+        device=_device_name(a.get("device", ""), a.get("sourceName", "")),
+    )
+
+
+def _number(text: str | None) -> float:
+    try:
+        return float(text or "nan")
+    except ValueError:
+        return float("nan")
+
+
+def _ascent(text: str | None) -> float | None:
+    """Metadata "4530 cm" -> 45.3 m."""
+    if not text or " " not in text:
+        return None
+    value, unit = text.split(" ", 1)
+    metres = _number(value) * _METRES.get(unit.strip(), float("nan"))
+    return None if metres != metres else round(metres, 1)
+
+
+def _device_name(device: str, source: str) -> str | None:
+    """"<<HKDevice...>, name:Apple Watch, ...>" -> "Apple Watch"; else the source name."""
+    m = re.search(r"name:([^,>]+)", device)
+    text = " ".join((m.group(1) if m else source).split())  # Apple writes no-break spaces
+    return text or None
+
+
+class _Steps:
+    """Step samples per source as compact arrays; `daily()` merges them by source priority."""
+
+    def __init__(self) -> None:
+        self.series: dict[str, tuple[array, array, array, array]] = {}
+        self.kinds: dict[str, str] = {}
+
+    def add(self, source: str, start: int, end: int, value: float, offset: int) -> None:
+        s = self.series.get(source)
+        if s is None:
+            s = self.series[source] = (array("q"), array("q"), array("d"), array("i"))
+        s[0].append(start)
+        s[1].append(end)
+        s[2].append(value)
+        s[3].append(offset)
+
+    def daily(self) -> list[DailySteps]:
+        """One merged total per local day (see the module docstring for the rule)."""
+        if not self.series:
+            return []
+        ranked = sorted(self.series, key=lambda src: (-SOURCE_PRIORITY[self.kinds.get(src, "app")],
+                                                      -len(self.series[src][0]), src))
+        union_s = np.zeros(0, np.int64)
+        union_e = np.zeros(0, np.int64)
+        totals: dict[int, float] = {}
+        watch_days: set[int] = set()
+        for src in ranked:
+            s, e, v, day = _split_at_midnight(*(np.asarray(a) for a in self.series[src]))
+            counted = v * _uncovered_fraction(s, e, union_s, union_e)
+            days, inverse = np.unique(day, return_inverse=True)
+            sums = np.bincount(inverse, weights=counted)
+            for d, x in zip(days.tolist(), sums.tolist(), strict=True):
+                totals[d] = totals.get(d, 0.0) + x
+            if self.kinds.get(src) == "watch":
+                watch_days.update(days.tolist())
+            union_s, union_e = _union(np.concatenate([union_s, s]), np.concatenate([union_e, e]))
+        epoch = date(1970, 1, 1)
+        return [DailySteps(day=epoch + timedelta(days=d), steps=int(np.floor(total + 0.5)), device=DEVICE,
+                           device_kind="watch" if d in watch_days else "phone")
+                for d, total in sorted(totals.items())]
+
+
+def _split_at_midnight(s: np.ndarray, e: np.ndarray, v: np.ndarray, off: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Samples (exact repeats dropped) cut at local midnight, steps shared by time; plus local day numbers."""
+    rows = np.unique(np.stack([s, e, v.view(np.int64), off.astype(np.int64)], axis=1), axis=0)
+    s, e, v, off = rows[:, 0], rows[:, 1], rows[:, 2].copy().view(np.float64), rows[:, 3]
+    day0 = (s + off) // 86400
+    day1 = np.where(e > s, (e + off - 1) // 86400, day0)
+    keep = day1 == day0
+    out = [(s[keep], e[keep], v[keep], day0[keep])]
+    parts: list[tuple[int, int, float, int]] = []
+    for i in np.flatnonzero(~keep).tolist():  # rare: samples that cross local midnight
+        length = float(e[i] - s[i])
+        for d in range(int(day0[i]), int(day1[i]) + 1):
+            a = max(int(s[i]), d * 86400 - int(off[i]))
+            b = min(int(e[i]), (d + 1) * 86400 - int(off[i]))
+            parts.append((a, b, float(v[i]) * (b - a) / length, d))
+    if parts:
+        cols = list(zip(*parts, strict=True))
+        out.append((np.array(cols[0], np.int64), np.array(cols[1], np.int64), np.array(cols[2]),
+                    np.array(cols[3], np.int64)))
+    return tuple(np.concatenate(c) for c in zip(*out, strict=True))  # type: ignore[return-value]
+
+
+def _union(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint sorted intervals covering the same time as [s, e)."""
+    if not len(s):
+        return s, e
+    order = np.argsort(s, kind="stable")
+    s, e = s[order], e[order]
+    reach = np.maximum.accumulate(e)
+    new = np.ones(len(s), bool)
+    new[1:] = s[1:] > reach[:-1]
+    firsts = np.flatnonzero(new)
+    return s[firsts], np.maximum.reduceat(e, firsts)
+
+
+def _uncovered_fraction(s: np.ndarray, e: np.ndarray, us: np.ndarray, ue: np.ndarray) -> np.ndarray:
+    """For each [s, e): the fraction of it outside the union (us, ue); 0/1 for zero-length samples."""
+    if not len(us):
+        return np.ones(len(s))
+    before = np.concatenate([[0], np.cumsum(ue - us)])
+
+    def covered_until(x: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(us, x, "right") - 1
+        kk = np.clip(k, 0, None)
+        return np.where(k >= 0, before[kk] + np.minimum(x, ue[kk]) - us[kk], 0)
+
+    length = (e - s).astype(float)
+    overlap = covered_until(e) - covered_until(s)
+    k = np.clip(np.searchsorted(us, s, "right") - 1, 0, None)
+    inside = (us[k] <= s) & (s < ue[k])
+    frac = np.where(length > 0, 1.0 - overlap / np.where(length > 0, length, 1.0), np.where(inside, 0.0, 1.0))
+    return np.clip(frac, 0.0, 1.0)
+
+
+__all__ = ["FORMAT", "parse_apple_date", "read", "sniff"]

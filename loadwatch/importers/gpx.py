@@ -1,0 +1,153 @@
+"""GPX 1.0/1.1 tracks (Strava, Garmin Connect, Apple Watch, GPSBabel...) -> one Activity per track.
+
+Parsed with gpxpy. Each `<trk>` is one session; its segments are joined (a segment break is a
+pause). Heart rate and cadence come from Garmin's TrackPointExtension (`gpxtpx:hr`, `gpxtpx:cad`).
+Distance is gpxpy's `length_2d` (horizontal, as Garmin and Strava report it); ascent is gpxpy's
+smoothed uphill. GPX times are UTC, so `utc_offset_s` is 0 (with a warning) unless the times carry
+an offset. Files without times are routes, not activities: skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
+
+import gpxpy
+import gpxpy.gpx
+
+from ..errors import CorruptFile
+from ..models import Activity, ParsedFile
+from ._xml import UTC_ONLY_WARNING, hr_histogram, hr_summary, read_small, sniff_markers, sport_from_text
+
+FORMAT = "gpx"
+MIN_SESSION_S = 60.0  # a track shorter than this is a fragment, not a training session
+ROUTE_REASON = "a route without times, not an activity"
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """GPX by content: a `<gpx` element near the start (BOM and leading whitespace allowed)."""
+    return sniff_markers(head, b"<gpx")
+
+
+def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: Any) -> ParsedFile:
+    """Parse a GPX file into one Activity per timed track (see the module docstring)."""
+    data = read_small(stream, "GPX")
+    gpx = _parse(data)
+    parsed = ParsedFile(FORMAT)
+    parsed.n_records = sum(len(s.points) for t in gpx.tracks for s in t.segments)
+    creator = _device(gpx.creator)
+    if creator == "Apple Health Export" and "workout-routes" in name.replace("\\", "/"):
+        parsed.skip_reason = "an Apple Health workout route; its workout is imported from export.xml"
+        return parsed
+    if parsed.n_records == 0:
+        if gpx.routes or gpx.waypoints:
+            parsed.skip_reason = "holds only routes or waypoints without a recorded track, not an activity"
+        else:
+            parsed.skip_reason = "an empty track (no points), nothing to import"
+        return parsed
+    reasons: list[str] = []
+    utc_only = False
+    for number, track in enumerate(gpx.tracks, start=1):
+        act, reason, had_offset = _track(track, creator)
+        label = f"track {number}" + (f" ({track.name})" if track.name else "")
+        if act is None:
+            if reason:
+                reasons.append(f"{label}: {reason}")
+            continue
+        utc_only = utc_only or not had_offset
+        parsed.activities.append(act)
+    if not parsed.activities:
+        timed = sum(1 for t in gpx.tracks for s in t.segments for p in s.points if p.time)
+        mostly_untimed = timed < parsed.n_records / 2
+        parsed.skip_reason = ROUTE_REASON if mostly_untimed else "; ".join(reasons) or "no usable track"
+        return parsed
+    if reasons:
+        parsed.warnings.append("left out " + "; ".join(reasons))
+    if utc_only:
+        parsed.warnings.append(UTC_ONLY_WARNING)
+    if any(a.sport == "generic" for a in parsed.activities):
+        parsed.warnings.append("no sport named in the file (<type>); stored as generic")
+    return parsed
+
+
+def _parse(data: bytes) -> gpxpy.gpx.GPX:
+    if not data.startswith(b"<"):
+        raise CorruptFile("not XML, so not a GPX file; check that it is the file you meant")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")  # old GPSBabel files declare ISO-8859-1
+    try:
+        return gpxpy.parse(text)
+    except gpxpy.gpx.GPXXMLSyntaxException as err:
+        cause = err.original_exception if getattr(err, "original_exception", None) else err
+        raise CorruptFile(f"not well-formed XML ({cause}); the file is damaged or cut off") from err
+    except (gpxpy.gpx.GPXException, ValueError) as err:
+        raise CorruptFile(f"values GPX does not allow ({str(err)[:120]}); the file is damaged") from err
+
+
+def _track(track: gpxpy.gpx.GPXTrack, creator: str | None) -> tuple[Activity | None, str | None, bool]:
+    """(activity, reason it was left out, whether its times carried an offset)."""
+    points = [p for seg in track.segments for p in seg.points]
+    if not points:
+        return None, None, False  # an empty <trk>: nothing to say beyond the file-level reason
+    timed = sorted((p for p in points if p.time is not None), key=lambda p: _utc(p.time))
+    if not timed:
+        return None, "no times (a route)", False
+    start, end = _utc(timed[0].time), _utc(timed[-1].time)
+    span = (end - start).total_seconds()
+    if span < 1:
+        return None, f"all points carry one time ({start:%Y-%m-%d %H:%M:%S}), not a recording", False
+    if span < MIN_SESSION_S:
+        return None, f"lasts {span:.0f} s, shorter than {MIN_SESSION_S:.0f} s", False
+    offset = timed[0].time.utcoffset()
+    had_offset = offset is not None and offset.total_seconds() != 0
+    secs = [(_utc(p.time) - start).total_seconds() for p in timed]
+    hrs = [_extension_value(p, ("hr", "heartrate")) for p in timed]
+    hist = hr_histogram(secs, hrs)
+    avg_hr, max_hr = hr_summary(hist, hrs)
+    elevations = [p.elevation for p in points if p.elevation is not None]
+    ascent = track.get_uphill_downhill().uphill if any(e != 0 for e in elevations) else None
+    act = Activity(
+        sport=sport_from_text(track.type) or "generic",
+        start_utc=start,
+        utc_offset_s=int(offset.total_seconds()) if had_offset and offset is not None else 0,
+        duration_s=span,
+        distance_m=round(track.length_2d(), 1),
+        ascent_m=None if ascent is None else round(ascent, 1),
+        avg_hr=avg_hr,
+        max_hr=max_hr,
+        hr_hist=hist,
+        device=creator,
+    )
+    return act, None, had_offset
+
+
+def _utc(t: datetime) -> datetime:
+    """An aware UTC datetime; a GPX time without a zone is UTC by the GPX schema."""
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+
+
+def _extension_value(point: gpxpy.gpx.GPXTrackPoint, names: tuple[str, ...]) -> float | None:
+    """A number from a point's extensions by local tag name (namespace-agnostic), or None."""
+    for ext in point.extensions:
+        for el in ext.iter():
+            tag = el.tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if isinstance(el.tag, str) else ""
+            if tag in names and el.text:
+                try:
+                    value = float(el.text)
+                except ValueError:
+                    return None
+                return value if 0 < value < 300 else None
+    return None
+
+
+def _device(creator: str | None) -> str | None:
+    """The creator attribute without its URL ("GPSBabel - http://www.gpsbabel.org" -> "GPSBabel")."""
+    if not creator:
+        return None
+    text = creator.split(" - http", 1)[0].strip()
+    return text or None
+
+
+__all__ = ["FORMAT", "read", "sniff"]
