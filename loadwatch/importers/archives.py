@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -134,6 +135,56 @@ def _stream_size(stream: BinaryIO) -> int | None:
         return None
 
 
+def printable_name(name: str) -> str:
+    """A file or member name made safe to print on one line: control characters escaped (`\\n`),
+    bytes that were not valid UTF-8 (surrogate-escaped by the OS layer) shown as `\\xNN`."""
+    if name.isprintable():
+        return name
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if ch.isprintable():
+            out.append(ch)
+        elif 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+def declared_member_count(fh: BinaryIO) -> int | None:
+    """The member count a zip's end-of-central-directory record declares (zip64 aware), read
+    without parsing the directory: a zip claiming millions of members is refused before Python
+    builds millions of ZipInfo objects. None when the record cannot be found."""
+    try:
+        end = fh.seek(0, io.SEEK_END)
+        start = max(0, end - (65_535 + 22))
+        fh.seek(start)
+        tail = fh.read()
+        fh.seek(0)
+    except (OSError, ValueError):
+        return None
+    pos = tail.rfind(b"PK\x05\x06")
+    if pos < 0 or pos + 22 > len(tail):
+        return None
+    (count,) = struct.unpack_from("<H", tail, pos + 10)
+    if count == 0xFFFF:
+        loc = tail.rfind(b"PK\x06\x07", 0, pos)
+        if loc < 0 or loc + 20 > len(tail):
+            return None
+        (z64_offset,) = struct.unpack_from("<Q", tail, loc + 8)
+        try:
+            fh.seek(z64_offset)
+            record = fh.read(56)
+            fh.seek(0)
+        except (OSError, ValueError, OverflowError):
+            return None
+        if len(record) < 56 or record[:4] != b"PK\x06\x06":
+            return None
+        (count,) = struct.unpack_from("<Q", record, 32)
+    return int(count)
+
+
 def unsafe_member_name(name: str) -> str | None:
     """Why a member name must not be trusted (traversal, absolute path), or None when it is fine."""
     norm = name.replace("\\", "/")
@@ -177,6 +228,16 @@ def walk_zip(
     Raises CorruptFile for an unreadable zip and HostileInput for one with too many members.
     """
     try:
+        if isinstance(source, str):
+            with open(source, "rb") as fh:
+                declared = declared_member_count(fh)
+        else:
+            declared = declared_member_count(source)
+    except OSError as err:
+        raise CorruptFile(f"{display}: cannot read the zip ({err.strerror})") from err
+    if declared is not None and declared > limits.max_members:
+        raise HostileInput(f"{display}: {declared:,} members, more than the {limits.max_members:,} an export has")
+    try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
         raise CorruptFile(f"{display}: not a valid zip (truncated or damaged: {err})") from err
@@ -186,7 +247,7 @@ def walk_zip(
         raise HostileInput(f"{display}: {len(infos):,} members, more than the {limits.max_members:,} an export has")
     for info in infos:
         name = info.filename
-        shown = f"{display}!{name}"
+        shown = f"{display}!{printable_name(name)}"
         if info.is_dir():
             continue
         why = unsafe_member_name(name)
