@@ -12,6 +12,7 @@ import concurrent.futures as cf
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from .importers.archives import (
     Limits,
     Skipped,
     open_gzip,
+    printable_name,
     walk_zip,
 )
 from .models import FileResult, ImportResult, ParsedFile
@@ -94,7 +96,7 @@ def import_paths(
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     result.files.extend(unit_results)
-    _record_archives(store, archives, unit_results, athlete, dry_run)
+    _record_archives(store, archives, result.files, athlete, dry_run)
     result.files.sort(key=lambda f: f.path)
     return result
 
@@ -114,7 +116,7 @@ def _walk(
                 continue
             yield from _walk(child, limits, known, result, archives, first_index)
         return
-    display = str(path)
+    display = printable_name(str(path))  # a name with a newline or non-UTF-8 bytes prints on one line
     if not path.exists():
         result.files.append(FileResult(display, "failed", error="no such file or folder"))
         return
@@ -278,9 +280,16 @@ def _parse_fit_job(data: bytes, name: str, strict: bool) -> tuple[str, object]:
 def _make_pool(n: int) -> cf.Executor | None:
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     try:
-        return cf.ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(method))
+        return cf.ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(method),
+                                      initializer=_worker_init)
     except (OSError, NotImplementedError):
         return None
+
+
+def _worker_init() -> None:
+    """Ctrl-C reaches the whole process group: workers ignore it (no traceback per worker) and the
+    main process, which owns the store, stops the pool and reports the interruption once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # -- storing --------------------------------------------------------------------------------------
@@ -320,13 +329,17 @@ def _finish(
 def _record_archives(
     store: Store, archives: list[tuple[str, str, int, int]], results: list[FileResult], athlete: str, dry_run: bool
 ) -> None:
-    """Remember a fully imported archive by its own hash so a re-import skips it at once."""
+    """Remember a fully imported archive by its own hash so a re-import skips it at once.
+
+    Not when the archive itself or any member failed (including members refused while walking:
+    unsafe names, bombs): a re-import must report those again, not say "already imported".
+    """
     if dry_run:
         return
     for display, sha, size, _ in archives:
         prefix = display + "!"
         members = [r for r in results if r.path.startswith(prefix)]
-        if any(r.status == "failed" for r in members):
+        if any(r.status == "failed" for r in members) or any(r.path == display for r in results):
             continue
         store.write_source(sha256=sha, path=display, parsed=ParsedFile("zip", n_records=len(members)),
                            athlete=athlete, size_bytes=size, status="archive")
