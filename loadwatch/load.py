@@ -11,7 +11,9 @@ vectorised pandas: no Python loop per day. Formulas and sources:
   seeded at 0 the day before the first data; CTL ramp = CTL_t - CTL_{t-7} (WKO4).
 - ACWR three ways: coupled rolling mean(t-6..t)/mean(t-27..t); uncoupled mean(t-6..t)/mean(t-27..t-7)
   (Windt & Gabbett 2019); EWMA with lambda = 2/(N+1), lambda_a = 0.25, lambda_c = 2/29 (Williams et al.,
-  BJSM 2017), seeded at 0 like the PMC. All are NaN until 28 days of history exist (no chronic base).
+  BJSM 2017), both seeded at the mean daily load of the first 28 days (the first chronic window), so a
+  steady athlete reads 1.0 rather than a seed artefact (a seed of 0 gives 1.16 on day 28 of constant load).
+  All three are NaN until 28 days of history exist (no chronic base).
   **The one shown (`acwr` in the weekly frame) is the EWMA**: Williams et al. proposed it because rolling
   averages weight a load 27 days ago like yesterday's and drop it off a cliff on day 29; the EWMA decays
   smoothly and is the same recursion as the PMC. It is shown as context only: the ratio's thresholds
@@ -170,9 +172,12 @@ def _steps_daily(steps: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
     return steps.groupby(pd.to_datetime(steps["day"]))["steps"].max().astype(float).reindex(days)
 
 
-def _ewma(load: pd.Series, alpha: float) -> pd.Series:
-    """y_t = y_{t-1} + alpha (x_t - y_{t-1}), y = 0 the day before the first value."""
-    seeded = pd.concat([pd.Series([0.0]), load.reset_index(drop=True)], ignore_index=True)
+def _ewma(load: pd.Series, alpha: float, seed: float = 0.0) -> pd.Series:
+    """y_t = y_{t-1} + alpha (x_t - y_{t-1}), y = `seed` the day before the first value.
+
+    pandas' ewm(adjust=False) is exactly this recursion once the seed is prepended.
+    """
+    seeded = pd.concat([pd.Series([seed]), load.reset_index(drop=True)], ignore_index=True)
     values = seeded.ewm(alpha=alpha, adjust=False).mean().to_numpy()[1:]
     return pd.Series(values, index=load.index)
 
@@ -187,34 +192,45 @@ def daily_frame(sessions: pd.DataFrame, steps: pd.DataFrame, *, metric: str, sta
 
     Columns: load (in the metric's unit, see UNITS), distance_m, duration_s, runs, long_run_m, steps
     (NaN where unknown), ctl, atl, tsb, ctl_ramp, acwr_coupled, acwr_uncoupled, acwr_ewma, monotony_7d.
-    The recursions run over the whole history up to `end` (from the first data day), so CTL on
-    `start` already carries the weeks before it. Only data on or before `end` is used.
+    The recursions run over the whole history from the first data day up to `end`, so CTL on `start`
+    already carries the weeks before it; days before the first data have load 0, CTL 0 and no ratios.
+    Only data on or before `end` is used.
     """
     if "load" not in sessions.columns:
         sessions, _ = session_loads(sessions, profile)
-    sdays = pd.to_datetime(sessions["day"]) if len(sessions) else pd.Series(dtype="datetime64[ns]")
-    sessions = sessions[(sdays <= pd.Timestamp(end)).to_numpy()] if len(sessions) else sessions
-    steps = steps if steps is not None else pd.DataFrame(columns=["day", "steps"])
-    steps = steps[pd.to_datetime(steps["day"]) <= pd.Timestamp(end)] if len(steps) else steps
-    firsts = [pd.Timestamp(start)]
-    if len(sessions):
-        firsts.append(pd.to_datetime(sessions["day"]).min())
-    if len(steps):
-        firsts.append(pd.to_datetime(steps["day"]).min())
-    days = pd.date_range(min(firsts), pd.Timestamp(end), freq="D", name="day")
+    end_ts = pd.Timestamp(end)
+    sessions = sessions[pd.to_datetime(sessions["day"]) <= end_ts] if len(sessions) else sessions
+    if steps is None or steps.empty:
+        steps = pd.DataFrame({"day": pd.Series(dtype=object), "steps": pd.Series(dtype=float)})
+    steps = steps[pd.to_datetime(steps["day"]) <= end_ts]
+    shown = pd.date_range(pd.Timestamp(start), end_ts, freq="D", name="day")
+    firsts = [pd.to_datetime(f["day"]).min() for f in (sessions, steps) if len(f)]
+    days = pd.date_range(min(firsts), end_ts, freq="D", name="day") if firsts else shown[:0]
+    frame = _history(sessions, steps, metric, days)
+    if len(days) and days[0] > shown[0]:  # before the first data: nothing happened, nothing known
+        frame = frame.reindex(frame.index.union(shown))
+        before = frame.index < days[0]
+        zero_cols = ["load", "distance_m", "duration_s", "runs", "long_run_m", "ctl", "atl", "tsb"]
+        frame.loc[before, zero_cols] = 0.0
+        frame.index.name = "day"
+    elif not len(days):
+        frame = _history(sessions, steps, metric, shown)
+    frame["runs"] = frame["runs"].astype(int)
+    return frame.loc[shown[0]:]
+
+
+def _history(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str, days: pd.DatetimeIndex) -> pd.DataFrame:
     load = _metric_daily(sessions, steps, metric, days)
     sday = pd.to_datetime(sessions["day"]) if len(sessions) else pd.Series(dtype="datetime64[ns]")
-    runs = sessions[is_run(sessions["sport"]).to_numpy()] if len(sessions) else sessions
-    rday = pd.to_datetime(runs["day"]) if len(runs) else pd.Series(dtype="datetime64[ns]")
+    run_mask = is_run(sessions["sport"]).to_numpy() if len(sessions) else np.zeros(0, bool)
+    dist = sessions["distance_m"].astype(float).fillna(0.0) if len(sessions) else pd.Series(dtype=float)
+    dur = sessions["duration_s"].astype(float) if len(sessions) else pd.Series(dtype=float)
     frame = pd.DataFrame(index=days)
     frame["load"] = load
-    frame["distance_m"] = sessions["distance_m"].fillna(0.0).groupby(sday).sum().reindex(days, fill_value=0.0) \
-        if len(sessions) else 0.0
-    frame["duration_s"] = sessions["duration_s"].groupby(sday).sum().reindex(days, fill_value=0.0) \
-        if len(sessions) else 0.0
-    frame["runs"] = runs.groupby(rday).size().reindex(days, fill_value=0).astype(int) if len(runs) else 0
-    frame["long_run_m"] = runs["distance_m"].fillna(0.0).groupby(rday).max().reindex(days, fill_value=0.0) \
-        if len(runs) else 0.0
+    frame["distance_m"] = dist.groupby(sday).sum().reindex(days, fill_value=0.0)
+    frame["duration_s"] = dur.groupby(sday).sum().reindex(days, fill_value=0.0)
+    frame["runs"] = dist[run_mask].groupby(sday[run_mask]).size().reindex(days, fill_value=0)
+    frame["long_run_m"] = dist[run_mask].groupby(sday[run_mask]).max().reindex(days, fill_value=0.0)
     frame["steps"] = _steps_daily(steps, days)
     frame["ctl"] = _ewma(load, 1 / CTL_DAYS)
     frame["atl"] = _ewma(load, 1 / ATL_DAYS)
@@ -224,10 +240,11 @@ def daily_frame(sessions: pd.DataFrame, steps: pd.DataFrame, *, metric: str, sta
     sum28 = load.rolling(CHRONIC_DAYS, min_periods=CHRONIC_DAYS).sum()
     frame["acwr_coupled"] = _ratio(sum7 / 7, sum28 / CHRONIC_DAYS)
     frame["acwr_uncoupled"] = _ratio(sum7 / 7, (sum28 - sum7) / (CHRONIC_DAYS - 7))
-    ewma = _ratio(_ewma(load, LAMBDA_ACUTE), _ewma(load, LAMBDA_CHRONIC))
+    seed = float(load.iloc[:CHRONIC_DAYS].mean()) if len(load) else 0.0
+    ewma = _ratio(_ewma(load, LAMBDA_ACUTE, seed), _ewma(load, LAMBDA_CHRONIC, seed))
     frame["acwr_ewma"] = ewma.where(sum28.notna())
     frame["monotony_7d"] = _monotony(load.rolling(7, min_periods=7).mean(), load.rolling(7, min_periods=7).std())
-    return frame.loc[pd.Timestamp(start):]
+    return frame
 
 
 def _monotony(mean: pd.Series, sd: pd.Series) -> pd.Series:
@@ -247,7 +264,7 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     monotony: Foster mean/SD over the week's days (capped at 10); strain = load x monotony;
     long_run_m: the week's longest run; steps_ramp: steps / last week's - 1.
     """
-    week = daily.index - pd.to_timedelta(daily.index.weekday, unit="D")
+    week = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
     g = daily.groupby(week)
     out = pd.DataFrame({
         "load": g["load"].sum(),
