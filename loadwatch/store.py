@@ -470,7 +470,9 @@ class Store:
         frame["local_start"] = (frame["start_utc"] + offset).dt.tz_localize(None)
         frame["day"] = frame["local_start"].dt.date
         frame["hr_hist"] = [
-            {int(k): float(v) for k, v in json.loads(h).items()} if h else {} for h in frame["hr_hist"]
+            # pandas turns a NULL into NaN when other rows hold text: only strings are JSON
+            {int(k): float(v) for k, v in json.loads(h).items()} if isinstance(h, str) and h else {}
+            for h in frame["hr_hist"]
         ]
         frame["recovered"] = frame["recovered"].astype(bool)
         for col in ("duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "calories", "rpe"):
