@@ -158,10 +158,10 @@ def _ramp_flags(weeks: pd.DataFrame, profile: Profile, as_of: date, unit: str) -
         if monday not in weeks.index or monday - pd.Timedelta(days=7) not in weeks.index:
             continue
         ramp = weeks.at[monday, "ramp"]
-        if not np.isfinite(ramp) or ramp <= profile.ramp_caution:
+        if not np.isfinite(ramp) or round(ramp, 9) <= profile.ramp_caution:  # 110/100 - 1 is 0.1000...09
             continue
         load, before = weeks.at[monday, "load"], weeks.at[monday - pd.Timedelta(days=7), "load"]
-        severity = "high" if ramp > profile.ramp_high else "caution"
+        severity = "high" if round(ramp, 9) > profile.ramp_high else "caution"
         threshold = profile.ramp_high if severity == "high" else profile.ramp_caution
         if label == "this":
             day = as_of
