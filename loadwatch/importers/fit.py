@@ -25,6 +25,7 @@ FIT_YEAR_2000 = 315619200  # 2000-01-01T00:00Z in FIT seconds: earlier dates are
 HR_GAP_S = 30  # a record's heart rate is held until the next record, unless the gap is longer than this
 ACTIVITY_FILE_TYPES = {4, 20}  # activity, activity_summary (profile `file`)
 STEP_SPORTS = {"running", "walking"}  # session total_cycles are strides for these (profile subfield)
+NOTHING = "an activity file with no sessions or records: nothing to import"
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -66,6 +67,8 @@ def read_bytes(data: bytes, *, name: str, strict: bool = False) -> ParsedFile:
         warnings.append(f"{c.stop_reason} (at byte {c.stopped_at}); imported the messages before it")
     recovered = layout.truncated or c.stopped_at is not None
     parsed = _build(c, warnings)
+    if recovered and parsed.skip_reason == NOTHING:
+        parsed.skip_reason = None
     parsed.recovered = recovered and not parsed.skip_reason
     if recovered and not parsed.activities and not parsed.daily_steps and not parsed.skip_reason:
         raise CorruptFile(f"{c.stop_reason or 'the file is cut short'} before any session or record could be read",
@@ -90,7 +93,7 @@ def _build(c: Collected, warnings: list[str]) -> ParsedFile:
         return parsed
     parsed.activities = _activities(c, device, warnings)
     if not parsed.activities and not c.sessions and not c.laps and not len(c.rec_ts):
-        parsed.skip_reason = "an activity file with no sessions or records: nothing to import"
+        parsed.skip_reason = NOTHING
     return parsed
 
 
@@ -230,6 +233,8 @@ class _HrHistogram:
         if len(ts) < 2:
             self.start = self.dt = self.hr = np.zeros(0, dtype=np.int64)
             return
+        order = np.argsort(ts, kind="stable")  # real files repeat and reorder records now and then
+        ts, hr = ts[order], hr[order]
         dt = np.diff(ts)
         keep = (hr[:-1] > 0) & (dt > 0) & (dt <= HR_GAP_S)
         self.start, self.dt, self.hr = ts[:-1][keep], dt[keep], hr[:-1][keep].astype(np.int64)

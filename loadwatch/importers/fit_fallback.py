@@ -36,17 +36,19 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> Collected:
             spec = FIELDS.get(gmn)
             raw: dict[int, object] = {}
             for fd in frame.fields:
-                if isinstance(fd.field_def, DevFieldDefinition) or fd.is_expanded:
+                compressed_ts = fd.field_def is None and fd.def_num == TIMESTAMP  # from a compressed header
+                if isinstance(fd.field_def, DevFieldDefinition) or (fd.is_expanded and not compressed_ts):
                     continue
                 value = fd.raw_value
+                num = fd.def_num
                 if isinstance(value, tuple):
                     value = value[0] if value else None
                 if isinstance(value, bytes):
                     value = None
-                if fd.def_num == TIMESTAMP and isinstance(value, int):
+                if num == TIMESTAMP and isinstance(value, int):
                     last_ts = value
-                if spec is not None and fd.def_num in spec:
-                    raw[fd.def_num] = value
+                if spec is not None and num in spec:
+                    raw[num] = value
             if spec is None:
                 continue
             if gmn == RECORD and TIMESTAMP not in raw:
