@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -112,8 +113,8 @@ def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFram
     hists = list(out["hr_hist"]) if n else []
     lens = np.fromiter((len(h) for h in hists), dtype=np.int64, count=n)
     total = int(lens.sum())
-    bpm = np.fromiter((k for h in hists for k in h), dtype=float, count=total)
-    secs = np.fromiter((v for h in hists for v in h.values()), dtype=float, count=total)
+    bpm = np.fromiter(chain.from_iterable(hists), dtype=float, count=total)
+    secs = np.fromiter(chain.from_iterable(h.values() for h in hists), dtype=float, count=total)
     minutes = out["duration_s"].to_numpy(dtype=float) / 60.0
     moving = out["moving_s"].to_numpy(dtype=float) / 60.0 if "moving_s" in out else minutes
     moving = np.where(np.isfinite(moving) & (moving > 0), moving, minutes)
