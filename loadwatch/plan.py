@@ -221,7 +221,7 @@ def _long_weekday(daily: pd.DataFrame) -> int:
     runs = daily[daily["long_run_m"] > 0]
     if runs.empty:
         return DEFAULT_LONG_RUN_WEEKDAY
-    week = runs.index - pd.to_timedelta(runs.index.weekday, unit="D")
+    week = runs.index - pd.to_timedelta(runs.index.day_of_week, unit="D")
     longest = runs["long_run_m"].groupby(week).idxmax()
     return int(pd.Series([d.weekday() for d in longest]).mode().iloc[-1])
 
