@@ -260,8 +260,9 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
 
     load, distance_m, duration_s, runs, steps: sums over the days present (steps NaN when no day
     is known; `steps_days` counts known days); days: days present (< 7 for a week in progress);
-    ramp = load / last week's - 1; ramp_4wk = load / mean of the 4 weeks before - 1 (NaN when the
-    base is 0 or missing); acwr (EWMA, see module doc), ctl, atl, tsb: at the week's last day;
+    ramp = load / last week's - 1; base_4wk = mean load of the 4 weeks before; ramp_4wk = load /
+    base_4wk - 1 (NaN when the base is 0 or missing); acwr (EWMA, see module doc), ctl, atl, tsb:
+    at the week's last day;
     monotony: Foster mean/SD over the week's days (capped at 10); strain = load x monotony;
     long_run_m: the week's longest run; steps_ramp: steps / last week's - 1.
     """
@@ -280,8 +281,8 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     out.index.name = "week"
     prev = out["load"].shift(1)
     out["ramp"] = out["load"] / prev.where(prev > 0) - 1
-    base = out["load"].rolling(4, min_periods=4).mean().shift(1)
-    out["ramp_4wk"] = out["load"] / base.where(base > 0) - 1
+    out["base_4wk"] = out["load"].rolling(4, min_periods=4).mean().shift(1)
+    out["ramp_4wk"] = out["load"] / out["base_4wk"].where(out["base_4wk"] > 0) - 1
     out["monotony"] = _monotony(g["load"].mean(), g["load"].std())
     out["strain"] = (out["load"] * out["monotony"]).fillna(0.0)
     prev_steps = out["steps"].shift(1)
@@ -338,7 +339,10 @@ class Status:
         weeks = []
         records = self.weeks[list(WEEK_JSON_COLUMNS)].to_dict("records")
         for monday, row in zip(self.weeks.index, records, strict=True):
-            weeks.append({"week": monday.date().isoformat(), **{k: _num(v) for k, v in row.items()}})
+            item = {"week": monday.date().isoformat(), **{k: _num(v) for k, v in row.items()}}
+            if item["steps"] is not None:
+                item["steps"] = int(item["steps"])
+            weeks.append(item)
         flags = []
         for flag in self.flags:
             data = flag.as_json()
@@ -348,7 +352,7 @@ class Status:
                 "flags": flags, "notes": list(self.notes)}
 
 
-WEEK_JSON_COLUMNS = ("days", "load", "ramp", "ramp_4wk", "acwr", "ctl", "atl", "tsb", "monotony", "strain",
+WEEK_JSON_COLUMNS = ("days", "load", "ramp", "base_4wk", "ramp_4wk", "acwr", "ctl", "atl", "tsb", "monotony", "strain",
                      "long_run_m", "distance_m", "duration_s", "runs", "steps", "steps_ramp")
 
 

@@ -15,7 +15,7 @@ from loadwatch.models import Activity, DailySteps, ParsedFile
 from loadwatch.store import Store
 
 DATA = Path(__file__).parent / "data"
-WEEK_KEYS = {"week", "days", "load", "ramp", "ramp_4wk", "acwr", "ctl", "atl", "tsb", "monotony", "strain",
+WEEK_KEYS = {"week", "days", "load", "ramp", "base_4wk", "ramp_4wk", "acwr", "ctl", "atl", "tsb", "monotony", "strain",
              "long_run_m", "distance_m", "duration_s", "runs", "steps", "steps_ramp"}
 FLAG_KEYS = {"rule", "severity", "day", "value", "threshold", "message", "evidence"}
 

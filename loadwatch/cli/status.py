@@ -60,14 +60,14 @@ def _fmt(value: float, spec: str) -> str:
 def _print_status(status: Status) -> None:
     weeks = status.weeks
     this = weeks.iloc[-1]
-    so_far = f", {int(this['days'])} of 7 days so far" if this["days"] < 7 else ""
+    partial = this["days"] < 7
+    so_far = f", {int(this['days'])} of 7 days so far" if partial else ""
     click.echo(f"Status as of {status.as_of:%a %Y-%m-%d} (load in {status.unit}{so_far})")
-    line = f"This week: {this['load']:.0f} {status.unit}"
+    line = f"This week{' so far' if partial else ''}: {this['load']:.0f} {status.unit}"
     if len(weeks) > 1:
         line += f"; last week {weeks.iloc[-2]['load']:.0f} ({_pct(this['ramp'])})"
-    prior = status.weeks["load"].iloc[-5:-1]
-    if len(prior) == 4:
-        line += f"; 4-week mean {prior.mean():.0f} ({_pct(this['ramp_4wk'])})"
+    if math.isfinite(this["base_4wk"]):
+        line += f"; 4-week mean {this['base_4wk']:.0f} ({_pct(this['ramp_4wk'])})"
     click.echo(line)
     click.echo("")
     click.echo(f"{'Week of':<11} {'Load':>7} {'Ramp':>6} {'Long run':>9} {'ACWR':>5} {'Form':>6} {'Monot.':>6}"
@@ -75,9 +75,12 @@ def _print_status(status: Status) -> None:
     for monday, row in weeks.iterrows():
         long_run = f"{row['long_run_m'] / 1000:.1f} km" if row["long_run_m"] > 0 else "-"
         steps = _fmt(row["steps"], ",.0f")
-        click.echo(f"{monday:%Y-%m-%d} {row['load']:>8.0f} {_pct(row['ramp']):>6} {long_run:>9}"
+        mark = "*" if row["days"] < 7 and monday == weeks.index[-1] else " "
+        click.echo(f"{monday:%Y-%m-%d}{mark}{row['load']:>8.0f} {_pct(row['ramp']):>6} {long_run:>9}"
                    f" {_fmt(row['acwr'], '.2f'):>5} {_fmt(row['tsb'], '.0f'):>6} {_fmt(row['monotony'], '.1f'):>6}"
                    f" {steps:>8}")
+    if this["days"] < 7:
+        click.echo("* week in progress: its load and ramp are so far")
     click.echo("")
     if status.flags:
         click.echo("Flags (most serious first):")
