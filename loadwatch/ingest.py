@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -89,9 +90,11 @@ def import_paths(
     pool = _make_pool(n_workers) if n_workers > 1 and total >= POOL_MIN_FILES else None
     unit_results: list[FileResult] = []
     try:
-        for unit, prepared in _prepare(units, known, pool, strict, options or {}):
-            unit_results.append(_finish(store, unit, prepared, athlete, strict, dry_run, known))
-            tick(unit.display)
+        with _InterruptGuard() as interrupt:
+            for unit, prepared in _prepare(units, known, pool, strict, options or {}):
+                interrupt.check()  # a Ctrl-C a parser swallowed: do not store what it parsed
+                unit_results.append(_finish(store, unit, prepared, athlete, strict, dry_run, known))
+                tick(unit.display)
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -99,6 +102,36 @@ def import_paths(
     _record_archives(store, archives, result.files, athlete, dry_run)
     result.files.sort(key=lambda f: f.path)
     return result
+
+
+class _InterruptGuard:
+    """Make Ctrl-C stick. Some parsers catch everything: gpxpy's time converter has a bare
+    `except:` that turns a KeyboardInterrupt into a missing timestamp, so the import went on (and
+    would have stored a point short). While importing, SIGINT still raises at once, and is also
+    remembered and raised again before the next file is stored. Only the main thread's default
+    handler is replaced, and it is restored afterwards."""
+
+    def __init__(self) -> None:
+        self.hit = False
+        self.previous: object = None
+
+    def __enter__(self) -> _InterruptGuard:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            self.previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
+
+    def _handler(self, signum: int, frame: object) -> None:
+        self.hit = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.hit:
+            raise KeyboardInterrupt
 
 
 # -- walking --------------------------------------------------------------------------------------
