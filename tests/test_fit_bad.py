@@ -89,3 +89,9 @@ def test_random_corruption_never_raises_anything_but_our_errors() -> None:
         except LoadwatchError:
             outcomes.add("refused")
     assert "read" in outcomes  # most flips land in values: the file still imports, with a CRC warning
+
+
+def test_read_from_a_stream_equals_read_bytes() -> None:
+    import io
+
+    assert fit.read(io.BytesIO(RUN), name="r.fit").activities == fit.read_bytes(RUN, name="r.fit").activities
