@@ -186,8 +186,8 @@ def apple_watch_samples(rng: random.Random, d: Day, tz: ZoneInfo) -> list[Sample
     for i, s in enumerate(d.starts):
         if d.walking[i]:
             v = round(d.walking[i] * rng.uniform(0.95, 1.02))
-            s0 = s + timedelta(seconds=rng.randint(0, 240))
-            e0 = min(s + QUARTER, s0 + timedelta(seconds=rng.randint(300, 660)))
+            s0 = s + timedelta(seconds=rng.randint(0, 30))  # worn on the wrist: samples cover the quarter
+            e0 = s + QUARTER - timedelta(seconds=rng.randint(1, 30))
             out.append(Sample(STEP_COUNT, "count", APPLE_WATCH, s0.astimezone(tz), e0.astimezone(tz),
                               (e0 + timedelta(seconds=rng.randint(5, 90))).astimezone(tz), str(v)))
         if i % 2 == 0 and 7 <= s.astimezone(tz).hour < 23:
