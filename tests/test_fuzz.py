@@ -1,0 +1,77 @@
+"""A short fuzz run in the normal suite: mutated and truncated real files through `import_paths`.
+
+Each case must end in loadwatch's own errors (a `failed` result with a one-line reason) or a
+whole import; never a reader exception ("please report this file"), a runaway parse, or part of
+a file stored. The long run is `python tests/fuzz/run.py --minutes N`; see tests/fuzz/fuzzlib.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent / "fuzz"))
+import fuzzlib
+
+SEEDS = fuzzlib.seeds()
+IMPORTERS = {"fit": "fit", "gpx": "gpx", "tcx": "tcx", "apple": "apple_health", "csv": "csv_steps",
+             "json": "fitbit", "zip": "fit", "gz": "fit"}
+EXAMPLES = 60  # per kind: 8 kinds x 60 = 480 cases in a normal run
+
+ops = st.lists(
+    st.tuples(st.sampled_from(fuzzlib.OPS), st.floats(0, 1, allow_nan=False), st.integers(1, 64),
+              st.integers(0, 255)),
+    min_size=1, max_size=4,
+)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+@pytest.mark.parametrize("kind", sorted(IMPORTERS))
+def test_mutated_files_fail_cleanly(kind, workdir):
+    pytest.importorskip(f"loadwatch.importers.{IMPORTERS[kind]}")
+    if kind not in SEEDS:
+        pytest.skip(f"no {kind} seed in tests/data")
+    seeds = SEEDS[kind]
+
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(st.sampled_from(range(len(seeds))), ops)
+    def case(index: int, mutations: list[fuzzlib.Op]) -> None:
+        name, data = seeds[index]
+        failure = fuzzlib.check_case(name, fuzzlib.mutate(data, mutations), workdir)
+        assert failure is None, f"{name} with {mutations}: {failure}"
+
+    case()
+
+
+def test_unmutated_seeds_import(workdir):
+    """The seeds themselves are good files: the fuzz starts from real, importable data."""
+    from loadwatch.ingest import import_paths
+    from loadwatch.store import Store
+
+    for kind, seeds in SEEDS.items():
+        for name, data in seeds:
+            assert fuzzlib.check_case(name, data, workdir) is None, (kind, name)
+            with Store(":memory:") as store:
+                result = import_paths(store, [workdir / name], workers=1)
+            assert [f.error for f in result.files if f.status == "failed"] == [], (kind, name)
+
+
+@pytest.mark.parametrize(("data", "ops", "expected"), [
+    (b"abcdef", [("cut", 0.5, 1, 0)], b"abc"),
+    (b"abcdef", [("delete", 0.0, 2, 0)], b"cdef"),
+    (b"ab", [("insert", 0.5, 3, 0x41)], b"aAAAb"),
+    (b"abcd", [("dup", 0.5, 1, 0)], b"abcdcd"),
+    (b"\x00", [("flip", 0.0, 1, 3)], b"\x08"),
+    (b"xyz", [("set", 0.0, 1, 1)], b"\xffyz"),
+])
+def test_mutate(data, ops, expected):
+    assert fuzzlib.mutate(data, ops) == expected
