@@ -40,6 +40,7 @@ import pandas as pd
 from .config import Profile, load_profile
 from .errors import ConfigError, NoData
 from .models import Flag
+from .pmc import LAMBDA_ACUTE, LAMBDA_CHRONIC, MONOTONY_CAP, acwr, ewma, monotony, pmc
 
 METRICS = ("trimp", "srpe", "duration", "distance", "steps")
 UNITS = {"trimp": "TRIMP", "srpe": "AU (RPE x min)", "duration": "min", "distance": "km", "steps": "steps"}
@@ -48,11 +49,6 @@ TRIMP_COEFFICIENTS = {"male": (0.64, 1.92), "female": (0.86, 1.67)}  # Banister 
 DURATION_HRR = 0.6  # the duration-based estimate: minutes at a moderate HRr of 0.6 (~1.2 TRIMP/min, men)
 HR_REST_DEFAULT = 60.0
 HR_MIN_SECONDS = 5.0  # a bpm must be held this long to count for HRmax/HRrest estimates (drops spikes)
-LAMBDA_ACUTE = 2 / (7 + 1)  # 0.25, Williams 2017
-LAMBDA_CHRONIC = 2 / (28 + 1)  # 2/29 ~ 0.069
-CTL_DAYS, ATL_DAYS = 42, 7
-CHRONIC_DAYS = 28
-MONOTONY_CAP = 10.0  # fellrnr: monotony capped at 10 when the SD is 0
 SPIKE_WINDOW = pd.Timedelta(days=30)
 SPIKE_BOUNDS = (0.10, 0.30, 1.00)  # Frandsen 2025: small > 10 %, moderate > 30 %, large > 100 %
 SPIKE_CLASSES = ("none", "small", "moderate", "large")
@@ -173,20 +169,6 @@ def _steps_daily(steps: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
     return steps.groupby(pd.to_datetime(steps["day"]))["steps"].max().astype(float).reindex(days)
 
 
-def _ewma(load: pd.Series, alpha: float, seed: float = 0.0) -> pd.Series:
-    """y_t = y_{t-1} + alpha (x_t - y_{t-1}), y = `seed` the day before the first value.
-
-    pandas' ewm(adjust=False) is exactly this recursion once the seed is prepended.
-    """
-    seeded = pd.concat([pd.Series([seed]), load.reset_index(drop=True)], ignore_index=True)
-    values = seeded.ewm(alpha=alpha, adjust=False).mean().to_numpy()[1:]
-    return pd.Series(values, index=load.index)
-
-
-def _ratio(acute: pd.Series, chronic: pd.Series) -> pd.Series:
-    return (acute / chronic.where(chronic > 0)).astype(float)
-
-
 def daily_frame(sessions: pd.DataFrame, steps: pd.DataFrame, *, metric: str, start: date, end: date,
                 profile: Profile) -> pd.DataFrame:
     """One row per local day start..end (DatetimeIndex `day`; rest days are 0).
@@ -233,26 +215,9 @@ def _history(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str, days: pd.
     frame["runs"] = dist[run_mask].groupby(sday[run_mask]).size().reindex(days, fill_value=0)
     frame["long_run_m"] = dist[run_mask].groupby(sday[run_mask]).max().reindex(days, fill_value=0.0)
     frame["steps"] = _steps_daily(steps, days)
-    frame["ctl"] = _ewma(load, 1 / CTL_DAYS)
-    frame["atl"] = _ewma(load, 1 / ATL_DAYS)
-    frame["tsb"] = frame["ctl"] - frame["atl"]
-    frame["ctl_ramp"] = frame["ctl"] - frame["ctl"].shift(7)
-    sum7 = load.rolling(7, min_periods=7).sum()
-    sum28 = load.rolling(CHRONIC_DAYS, min_periods=CHRONIC_DAYS).sum()
-    frame["acwr_coupled"] = _ratio(sum7 / 7, sum28 / CHRONIC_DAYS)
-    frame["acwr_uncoupled"] = _ratio(sum7 / 7, (sum28 - sum7) / (CHRONIC_DAYS - 7))
-    seed = float(load.iloc[:CHRONIC_DAYS].mean()) if len(load) else 0.0
-    ewma = _ratio(_ewma(load, LAMBDA_ACUTE, seed), _ewma(load, LAMBDA_CHRONIC, seed))
-    frame["acwr_ewma"] = ewma.where(sum28.notna())
-    frame["monotony_7d"] = _monotony(load.rolling(7, min_periods=7).mean(), load.rolling(7, min_periods=7).std())
+    frame = frame.join(pmc(load)).join(acwr(load))
+    frame["monotony_7d"] = monotony(load.rolling(7, min_periods=7).mean(), load.rolling(7, min_periods=7).std())
     return frame
-
-
-def _monotony(mean: pd.Series, sd: pd.Series) -> pd.Series:
-    """Foster 1998 mean/SD, capped at MONOTONY_CAP (also when SD = 0); NaN without load."""
-    mono = (mean / sd.where(sd > 0)).clip(upper=MONOTONY_CAP)
-    mono = mono.where(~((sd <= 1e-12) & (mean > 0)), MONOTONY_CAP)
-    return mono.where(mean > 0)
 
 
 def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
@@ -283,7 +248,7 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     out["ramp"] = out["load"] / prev.where(prev > 0) - 1
     out["base_4wk"] = out["load"].rolling(4, min_periods=4).mean().shift(1)
     out["ramp_4wk"] = out["load"] / out["base_4wk"].where(out["base_4wk"] > 0) - 1
-    out["monotony"] = _monotony(g["load"].mean(), g["load"].std())
+    out["monotony"] = monotony(g["load"].mean(), g["load"].std())
     out["strain"] = (out["load"] * out["monotony"]).fillna(0.0)
     prev_steps = out["steps"].shift(1)
     out["steps_ramp"] = out["steps"] / prev_steps.where(prev_steps > 0) - 1
@@ -431,5 +396,18 @@ def status_from_store(store: Any, athlete: str, *, as_of: date | None = None, we
                           weeks=weeks, metric=metric)
 
 
-__all__ = ["METRICS", "UNITS", "Status", "compute_status", "daily_frame", "session_loads", "spikes",
-           "status_from_store", "weekly_frame"]
+__all__ = [
+    "LAMBDA_ACUTE",
+    "LAMBDA_CHRONIC",
+    "METRICS",
+    "MONOTONY_CAP",
+    "UNITS",
+    "Status",
+    "compute_status",
+    "daily_frame",
+    "ewma",
+    "session_loads",
+    "spikes",
+    "status_from_store",
+    "weekly_frame",
+]

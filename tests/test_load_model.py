@@ -14,9 +14,9 @@ from loadwatch.config import Profile
 from loadwatch.load import (
     LAMBDA_ACUTE,
     LAMBDA_CHRONIC,
-    _ewma,
     compute_status,
     daily_frame,
+    ewma,
     session_loads,
     spikes,
     weekly_frame,
@@ -138,8 +138,8 @@ def test_ewma_lambdas_are_williams_2017() -> None:
     # one 100-min day after nothing: acute EWMA = 0.25 x 100 = 25, next day 0.75 x 25 = 18.75;
     # chronic = 100 x 2/29 = 6.897, next day 6.897 x 27/29 = 6.421
     impulse = pd.Series([100.0, 0.0])
-    assert list(_ewma(impulse, LAMBDA_ACUTE)) == [25.0, 18.75]
-    assert np.allclose(_ewma(impulse, LAMBDA_CHRONIC), [6.897, 6.421], atol=1e-3)
+    assert list(ewma(impulse, LAMBDA_ACUTE)) == [25.0, 18.75]
+    assert np.allclose(ewma(impulse, LAMBDA_CHRONIC), [6.897, 6.421], atol=1e-3)
 
 
 def test_acwr_after_a_doubled_week(store: Store) -> None:
