@@ -1,0 +1,281 @@
+"""The report's words and numbers: the status line, the key-number table, the caps, the method card and
+the data-quality lines. Pure functions of the status, plan, goals and ledger; no matplotlib here.
+
+The status line (page 1) is the first rule that matches, in this order:
+1. a `pain_red_flag` flag                       -> "See a doctor before training harder"
+2. a `pain` or `pain_load` flag                 -> "Back pain logged - easy runs only"
+3. any high flag (moderate/large session spike,
+   weekly ramp above `ramp_high`)               -> "Too much too soon - hold next week"
+4. any caution flag (small spike, ramp above
+   `ramp_caution`, low form, high monotony)     -> "Building fast - stay under the caps"
+5. no run in the last 28 days                   -> "No runs logged - keep walking"
+6. last complete week's load ramp below -25 %   -> "Lighter week - build back gently"
+7. otherwise                                    -> "Steady build - keep it"
+Info flags (the ACWR) never change the line: the ratio is context only (Lolli 2019; Impellizzeri 2020).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config import Profile
+from ..load import Status, is_run
+
+LIGHT_WEEK = -0.25  # a week this much below the one before reads as a lighter (down) week
+DASH = "\u2014"
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The status line, the sentence behind it and its level: ok | info | caution | high | doctor."""
+
+    text: str
+    reason: str
+    level: str
+
+
+def _first_sentence(text: str) -> str:
+    cut = text.find(". ")
+    return text if cut < 0 else text[: cut + 1]
+
+
+def headline(status: Status, profile: Profile) -> Headline:
+    """The page-1 status line, by the rule in the module docstring."""
+    rules = {f.rule for f in status.flags}
+    top = next((f for f in status.flags if f.severity != "info"), None)
+    if "pain_red_flag" in rules:
+        flag = next(f for f in status.flags if f.rule == "pain_red_flag")
+        return Headline("See a doctor before training harder", flag.message, "doctor")
+    if rules & {"pain", "pain_load"}:
+        flag = next(f for f in status.flags if f.rule in ("pain", "pain_load"))
+        return Headline(f"Back pain logged {DASH} easy runs only", _first_sentence(flag.message), "high")
+    if top is not None and top.severity == "high":
+        return Headline(f"Too much too soon {DASH} hold next week", _first_sentence(top.message), "high")
+    if top is not None:
+        return Headline(f"Building fast {DASH} stay under the caps", _first_sentence(top.message), "caution")
+    sessions = status.sessions
+    recent = pd.to_datetime(sessions["day"]) > pd.Timestamp(status.as_of - timedelta(days=28)) \
+        if len(sessions) else pd.Series(dtype=bool)
+    if not len(sessions) or not bool((is_run(sessions["sport"]) & recent).any()):
+        return Headline(f"No runs logged {DASH} keep walking",
+                        "No run in the last 4 weeks, so there is no running load to judge.", "info")
+    ramp = last_complete_ramp(status)
+    if ramp is not None and ramp < LIGHT_WEEK:
+        return Headline(f"Lighter week {DASH} build back gently",
+                        f"Last week's load was {-ramp:.0%} below the week before; no flags.", "ok")
+    why = "No flags: no run longer than 10 % over your 30-day longest, and no weekly jump above " \
+          f"{profile.ramp_caution:.0%}."
+    if ramp is not None:
+        why = f"Last week's load changed {ramp:+.0%} on the week before. " + why
+    return Headline(f"Steady build {DASH} keep it", why, "ok")
+
+
+def last_complete_ramp(status: Status) -> float | None:
+    """The load ramp of the last complete ISO week (the week before the one holding `as_of`)."""
+    weeks = status.weeks
+    if len(weeks) < 2:
+        return None
+    value = float(weeks["ramp"].iloc[-2])
+    return value if math.isfinite(value) else None
+
+
+# -- key numbers ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    label: str
+    this_week: str
+    last_week: str
+    mean_4wk: str
+
+
+def _hm(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "-"
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d} h"
+
+
+def _km(metres: float) -> str:
+    return "-" if not math.isfinite(metres) else f"{metres / 1000:.1f} km"
+
+
+def _whole(value: float, unit: str = "") -> str:
+    if not math.isfinite(value):
+        return "-"
+    return f"{value:,.0f}{' ' + unit if unit else ''}"
+
+
+def week_summary(status: Status, goals: pd.DataFrame | None) -> pd.DataFrame:
+    """Per ISO week of the status: runs, duration_s, distance_m, load, long_run_m, avg_steps, goal_days.
+
+    avg_steps: mean over days with a step count; goal_days: days whose steps reached that day's goal
+    (NaN without goals). Uses the status' daily frame (runs only for runs, distance and long run)."""
+    weeks = status.weeks
+    out = pd.DataFrame(index=weeks.index)
+    out["runs"] = weeks["runs"].astype(float)
+    out["duration_s"] = weeks["duration_s"]
+    out["distance_m"] = weeks["distance_m"]
+    out["load"] = weeks["load"]
+    out["long_run_m"] = weeks["long_run_m"]
+    out["avg_steps"] = weeks["steps"] / weeks["steps_days"].where(weeks["steps_days"] > 0)
+    out["goal_days"] = np.nan
+    if goals is not None and len(goals):
+        past = goals[~goals["future"]]
+        day = pd.to_datetime(past["day"])
+        met = (past["steps"].to_numpy() >= past["goal"].to_numpy()).astype(float)
+        monday = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+        counted = pd.Series(met, index=monday.to_numpy()).groupby(level=0).sum()
+        out["goal_days"] = counted.reindex(out.index)
+    return out
+
+
+def key_rows(status: Status, summary: pd.DataFrame) -> list[KeyRow]:
+    """This week (so far), last week and the mean of the 4 weeks before this one."""
+    this = summary.iloc[-1]
+    last = summary.iloc[-2] if len(summary) > 1 else pd.Series(np.nan, index=summary.columns)
+    prior = summary.iloc[-5:-1]
+    mean4 = prior.mean() if len(prior) == 4 else pd.Series(np.nan, index=summary.columns)
+    unit = status.unit
+
+    def row(label: str, col: str, fmt: Any) -> KeyRow:
+        return KeyRow(label, fmt(this[col]), fmt(last[col]), fmt(mean4[col]))
+
+    def goal_fmt(value: float) -> str:
+        return "-" if not math.isfinite(value) else f"{value:.0f} of 7" if value == int(value) else f"{value:.1f}"
+
+    rows = [
+        row("Runs", "runs", lambda v: "-" if not math.isfinite(v) else f"{v:.0f}" if v == int(v) else f"{v:.1f}"),
+        row("Time (all sessions)", "duration_s", _hm),
+        row("Distance (all sessions)", "distance_m", _km),
+        row(f"Load ({unit})", "load", _whole),
+        row("Long run", "long_run_m", lambda v: "-" if not math.isfinite(v) or v <= 0 else _km(v)),
+        row("Average steps a day", "avg_steps", _whole),
+        row("Days step goal met", "goal_days", goal_fmt),
+    ]
+    return rows
+
+
+def days_so_far(status: Status) -> int:
+    return int(status.weeks["days"].iloc[-1]) if len(status.weeks) else 0
+
+
+# -- caps -----------------------------------------------------------------------------------------
+def cap_rows(caps: Any) -> list[tuple[str, str, str]]:
+    """(what, the most, we suggest) for next week from `plan.Caps`; empty without runs."""
+    rows: list[tuple[str, str, str]] = []
+
+    def num(value: float | None, fmt: Any) -> str | None:
+        return None if value is None or not math.isfinite(value) else fmt(value)
+
+    pairs = [
+        ("Weekly load", caps.weekly_max, caps.weekly_suggested, lambda v: f"{v:,.0f} {caps.unit}"),
+        ("Weekly running distance", caps.distance_max_m, caps.distance_suggested_m, _km),
+        ("Weekly running time", caps.duration_max_s, caps.duration_suggested_s, _hm),
+        ("Long run", caps.long_run_max_m, caps.long_run_suggested_m, _km),
+    ]
+    for label, most, suggest, fmt in pairs:
+        m, s = num(most, fmt), num(suggest, fmt)
+        if m is not None:
+            rows.append((label, m, s or "-"))
+    return rows
+
+
+# -- method card ----------------------------------------------------------------------------------
+def method_rows(profile: Profile, metric: str) -> list[tuple[str, str, str, str]]:
+    """(what, formula and threshold, source, strength of evidence) for every rule the report uses."""
+    p = profile
+    return [
+        ("Session load", "Banister TRIMP: min x HRr x 0.64 e^(1.92 HRr) (women 0.86 e^(1.67 HRr)); no HR: "
+         "RPE x min (Foster 2001), else minutes at HRr 0.6", "Banister 1975; Foster 2001",
+         "established measures of effort; the duration estimate is a stand-in"),
+        ("Fitness, fatigue, form", "CTL += (load - CTL)/42; ATL += (load - ATL)/7; form TSB = CTL - ATL",
+         "Coggan (TrainingPeaks PMC)", "a model, not a predictor; no injury thresholds"),
+        ("Form zones", f"high risk below {p.form_low:g}; -30 to -10 optimal; -10 to +5 grey; +5 to +25 fresh",
+         "intervals.icu", "coaching heuristic"),
+        ("Session spike", "run / longest run in the 30 days before - 1: >10 % small, >30 % moderate, >100 % large",
+         "Frandsen et al., BJSM 2025 (RUNSAFE)", "strongest here: 5,205 runners, HRR 1.64 / 1.52 / 2.28; "
+         "observational"),
+        ("Weekly ramp", f"week / last week - 1; caution above {p.ramp_caution:.0%}, high above {p.ramp_high:.0%}",
+         "Nielsen et al., JOSPT 2014; Buist 2008", "weak: >30 % HR 1.59 (0.96-2.66); the 10 % rule itself failed"),
+        ("ACWR (context)", f"EWMA 7/28 days, lambda 0.25 and 2/29; band {p.acwr_low:g}-{p.acwr_high:g}, "
+         f"{p.acwr_danger:g}+ danger", "Williams 2017; Gabbett 2016", "disputed: Lolli 2019; Impellizzeri 2020"),
+        ("Monotony, strain", f"mean / SD of daily load over 7 days, above {p.monotony_high:g} flagged; "
+         "strain = week x monotony", "Foster 1998; fellrnr", "the cut-off is a heuristic"),
+        ("Next week's caps", f"lowest of: last week +{p.ramp_caution:.0%}, 4-week mean +{p.ramp_high:.0%}, "
+         f"ACWR <= {p.acwr_high:g}; long run <= {p.long_run_cap:.2f} x 30-day longest; suggest = most - "
+         f"{p.margin:.0%}", "loadwatch, from the rules above", "as strong as the rule that binds"),
+        ("Step goals", f"{p.step_percentile:g}th percentile of the last {p.step_window_days} days, at most "
+         f"+{p.step_weekly_rise:.0%} a week, held on pain or flags, ceiling {p.step_ceiling_under_60:,} "
+         f"(<60 y) / {p.step_ceiling_60_plus:,} (60+)", "Adams 2013, 2017; Paluch 2022",
+         "trials of adaptive goals; mortality cohort for the ceiling"),
+        ("Strength", "2 sessions a week, 48 h apart, 3 x 8-12; at 3 x 12 pain-free, the next harder one",
+         "WHO 2020; Lauersen 2014, 2018", "meta-analyses: strength work RR ~0.3 for sports injury"),
+    ]
+
+
+# -- data quality ---------------------------------------------------------------------------------
+def data_quality(sources: pd.DataFrame, status: Status, athlete: str, *, max_files: int = 6) -> list[str]:
+    """Sentences on what was imported: formats, duplicates merged, skipped files, days with no data,
+    time-zone assumptions and the load model's own notes (HRmax estimated and so on)."""
+    lines: list[str] = []
+    own = sources[sources["athlete"] == athlete] if len(sources) else sources
+    files = own[own["status"] != "archive"] if len(own) else own
+    if len(files):
+        by_format = files.groupby(files["format"].fillna("unknown")).size().sort_index()
+        formats = ", ".join(f"{n:,} {fmt.upper()}" for fmt, n in by_format.items())
+        lines.append(f"Sources imported: {len(files):,} file(s) ({formats}); {int(files['n_sessions'].sum()):,} "
+                     f"session(s), {int(files['n_days'].sum()):,} step day(s).")
+        dups = int(files["n_duplicates"].sum())
+        lines.append(f"Duplicates merged: {dups:,} session(s) seen in more than one file were stored once."
+                     if dups else "Duplicates merged: none.")
+        skipped = files[files["status"] == "skipped"]
+        if len(skipped):
+            names = ", ".join(str(p) for p in skipped["path"].head(max_files))
+            more = f" and {len(skipped) - max_files:,} more" if len(skipped) > max_files else ""
+            lines.append(f"Files skipped ({len(skipped):,}): recognised but holding no sessions or daily steps"
+                         f" (settings, courses, ...): {names}{more}.")
+        else:
+            lines.append("Files skipped: none recorded. Files that failed to import are not stored; "
+                         "`loadwatch import` lists them with the reason.")
+        warned = files[files["warnings"].notna()]
+        if len(warned):
+            lines.append(f"Files with warnings: {len(warned):,} (see `loadwatch sources`).")
+    else:
+        lines.append("Sources imported: none recorded in the ledger for this athlete.")
+    daily = status.daily
+    if len(daily):
+        no_run = daily["duration_s"].fillna(0) <= 0
+        no_steps = daily["steps"].isna()
+        empty = int((no_run & no_steps).sum())
+        lines.append(f"Days with no data in the period ({daily.index[0]:%d %b %Y} to {status.as_of:%d %b %Y}): "
+                     f"{empty} of {len(daily)} (no session and no step count); "
+                     f"{int(no_steps.sum())} day(s) without a step count.")
+    lines.append("Time zones: each record's day is its own local calendar day (UTC plus the offset the device "
+                 "stored), so travel and daylight-saving changes neither split nor double a day; weeks are "
+                 "ISO weeks, Monday to Sunday.")
+    offsets = status.sessions["utc_offset_s"].dropna().unique() if len(status.sessions) else []
+    if len(offsets):
+        shown = ", ".join(_offset(int(o)) for o in sorted(offsets)[:6])
+        lines.append(f"UTC offsets seen in your sessions: {shown}.")
+    lines += [f"Assumption: {n}" for n in status.notes if "ACWR shown" not in n]
+    return lines
+
+
+def _offset(seconds: int) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    h, m = divmod(abs(seconds) // 60, 60)
+    return f"UTC{sign}{h:02d}:{m:02d}"
+
+
+def period_text(start: date, end: date) -> str:
+    return f"{start:%d %b %Y} to {end:%d %b %Y}"
+
+
+__all__ = ["Headline", "KeyRow", "cap_rows", "data_quality", "days_so_far", "headline", "key_rows",
+           "last_complete_ramp", "method_rows", "period_text", "week_summary"]
