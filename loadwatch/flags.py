@@ -10,6 +10,8 @@ Which flags are active as of a day (the windows):
 - form: TSB on `as_of` below `profile.form_low` (TRIMP: absolute, as in intervals.icu's zones; other
   metrics: TSB as a percentage of CTL, intervals.icu's "form as % of fitness").
 - monotony: the 7 days ending on `as_of` (Foster 1998).
+- With --metric steps only the ramp and pain rules apply (daily walking is not training load: an even
+  step count would always read as "monotonous").
 - pain_load / pain / pain_red_flag: pain logged in the last `pain_recent_days` days (with rising load:
   the last 7 days above the 7 before), and red flags of the current pain episode.
 """
@@ -105,7 +107,7 @@ def evaluate(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFrame
     """
     daily = daily.loc[: pd.Timestamp(as_of)]
     flags = [*_spike_flags(sessions, profile, as_of), *_ramp_flags(weeks, profile, as_of, unit)]
-    if len(daily):
+    if len(daily) and metric != "steps":  # daily steps are not training load: no ACWR/form/monotony flags
         today = daily.iloc[-1]
         flags += _acwr_flags(today, profile, as_of)
         flags += _form_flags(today, profile, as_of, metric)

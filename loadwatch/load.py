@@ -174,7 +174,8 @@ def daily_frame(sessions: pd.DataFrame, steps: pd.DataFrame, *, metric: str, sta
     """One row per local day start..end (DatetimeIndex `day`; rest days are 0).
 
     Columns: load (in the metric's unit, see UNITS), distance_m, duration_s, runs, long_run_m, steps
-    (NaN where unknown), ctl, atl, tsb, ctl_ramp, acwr_coupled, acwr_uncoupled, acwr_ewma, monotony_7d.
+    (NaN where unknown), ctl, atl, tsb, ctl_ramp, acwr_coupled, acwr_uncoupled, acwr_ewma, monotony_7d,
+    tracked (on or after the first data day).
     The recursions run over the whole history from the first data day up to `end`, so CTL on `start`
     already carries the weeks before it; days before the first data have load 0, CTL 0 and no ratios.
     Only data on or before `end` is used.
@@ -199,6 +200,7 @@ def daily_frame(sessions: pd.DataFrame, steps: pd.DataFrame, *, metric: str, sta
     elif not len(days):
         frame = _history(sessions, steps, metric, shown)
     frame["runs"] = frame["runs"].astype(int)
+    frame["tracked"] = frame.index >= days[0] if len(days) else False  # on or after the first data day
     return frame.loc[shown[0]:]
 
 
@@ -224,10 +226,11 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     """One row per ISO week (DatetimeIndex `week` = its Monday) from `daily_frame`.
 
     load, distance_m, duration_s, runs, steps: sums over the days present (steps NaN when no day
-    is known; `steps_days` counts known days); days: days present (< 7 for a week in progress);
-    ramp = load / last week's - 1; base_4wk = mean load of the 4 weeks before; ramp_4wk = load /
-    base_4wk - 1 (NaN when the base is 0 or missing); acwr (EWMA, see module doc), ctl, atl, tsb:
-    at the week's last day;
+    is known; `steps_days` counts known days); days: days counted, from the first data day up to the
+    frame's end (< 7 for the first week or a week in progress); ramp = load / last week's - 1, only
+    against a whole week (a first, partial week is no base); base_4wk = mean load of the 4 whole weeks
+    before; ramp_4wk = load / base_4wk - 1 (NaN when the base is 0 or missing); acwr (EWMA, see
+    module doc), ctl, atl, tsb: at the week's last day;
     monotony: Foster mean/SD over the week's days (capped at 10); strain = load x monotony;
     long_run_m: the week's longest run; steps_ramp: steps / last week's - 1.
     """
@@ -235,7 +238,7 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     g = daily.groupby(week)
     out = pd.DataFrame({
         "load": g["load"].sum(),
-        "days": g.size(),
+        "days": g["tracked"].sum() if "tracked" in daily else g.size(),
         "distance_m": g["distance_m"].sum(),
         "duration_s": g["duration_s"].sum(),
         "runs": g["runs"].sum(),
@@ -245,10 +248,13 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     })
     out.index.name = "week"
     prev = out["load"].shift(1)
-    out["ramp"] = out["load"] / prev.where(prev > 0) - 1
-    out["base_4wk"] = out["load"].rolling(4, min_periods=4).mean().shift(1)
+    full = (out["days"] == 7).shift(1, fill_value=False)  # a base week must be whole, not before the data
+    out["ramp"] = (out["load"] / prev.where(prev > 0) - 1).where(full)
+    base_full = (out["days"] == 7).astype(float).rolling(4, min_periods=4).min().shift(1) == 1
+    out["base_4wk"] = out["load"].rolling(4, min_periods=4).mean().shift(1).where(base_full)
     out["ramp_4wk"] = out["load"] / out["base_4wk"].where(out["base_4wk"] > 0) - 1
-    out["monotony"] = monotony(g["load"].mean(), g["load"].std())
+    counted = daily["load"].where(daily["tracked"]) if "tracked" in daily else daily["load"]
+    out["monotony"] = monotony(counted.groupby(week).mean(), counted.groupby(week).std())
     out["strain"] = (out["load"] * out["monotony"]).fillna(0.0)
     prev_steps = out["steps"].shift(1)
     out["steps_ramp"] = out["steps"] / prev_steps.where(prev_steps > 0) - 1
@@ -371,6 +377,8 @@ def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str) -> l
         missing = int(sessions["distance_m"].isna().sum())
         if missing:
             notes.append(f"Metric distance: {missing} session(s) without a distance count as 0 km.")
+    if metric != "steps" and sessions.empty:
+        notes.append("No sessions stored: training load is 0 throughout; for a walker, try --metric steps.")
     if metric == "steps" and (steps is None or steps.empty):
         notes.append("Metric steps: no daily steps stored; every day counts as 0.")
     notes.append("ACWR shown is the EWMA form (Williams 2017, lambda 0.25 / 2/29), as context only: its"

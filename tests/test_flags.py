@@ -10,7 +10,7 @@ import pytest
 from loadwatch.config import Profile
 from loadwatch.flags import pain_state
 from loadwatch.load import compute_status
-from loadwatch.models import Activity, ParsedFile
+from loadwatch.models import Activity, DailySteps, ParsedFile
 from loadwatch.store import Store
 
 PROFILE = Profile(hr_max_bpm=200, hr_rest_bpm=50, sex="male")
@@ -146,3 +146,24 @@ def test_pain_while_load_rises_is_high(store: Store) -> None:
     assert pain.severity == "high" and pain.value == pytest.approx(0.5)
     assert pain.message == ("You logged upper-back pain on Mon 13 May and your load is rising (50% above the 7"
                             " days before). Only easy runs and no increase until it settles.")
+
+
+def test_walker_without_a_watch_gets_the_weekly_step_picture(store: Store) -> None:
+    # phone steps from Wed 1 May: 6,000/day, then 9,000/day from 15 May
+    rows = [DailySteps(date(2024, 5, 1) + timedelta(days=i), 6000 if i < 14 else 9000, "iPhone", "phone")
+            for i in range(21)]
+    store.write_source(sha256="steps", path="phone.csv", parsed=ParsedFile("csv", daily_steps=rows), athlete="me",
+                       size_bytes=1)
+    status = compute_status(store.sessions("me"), store.daily_steps("me"), store.logs("me"), PROFILE,
+                            as_of=date(2024, 5, 21), weeks=4, metric="steps")
+    weeks = status.weeks
+    # week of 29 Apr holds 5 days (from Wed 1 May): no ramp against it; 6 May 42,000; 13 May 2 x 6,000 +
+    # 5 x 9,000 = 57,000 -> +35.7 % high; the week in progress (2 days) is not compared as a ramp excess
+    assert list(weeks["days"]) == [5, 7, 7, 2]
+    assert list(weeks["steps"]) == [30_000, 42_000, 57_000, 18_000]
+    assert weeks["ramp"].isna().tolist() == [True, True, False, False]
+    assert weeks["ramp"].iloc[2] == pytest.approx(57 / 42 - 1)
+    assert [f.rule for f in status.flags] == ["weekly_ramp"]  # no monotony/form/ACWR flags on steps
+    trimp = compute_status(store.sessions("me"), store.daily_steps("me"), store.logs("me"), PROFILE,
+                           as_of=date(2024, 5, 21), metric="trimp")
+    assert "No sessions stored: training load is 0 throughout; for a walker, try --metric steps." in trimp.notes

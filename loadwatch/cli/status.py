@@ -66,7 +66,7 @@ def _print_status(status: Status) -> None:
     line = f"This week{' so far' if partial else ''}: {this['load']:.0f} {status.unit}"
     if len(weeks) > 1:
         line += f"; last week {weeks.iloc[-2]['load']:.0f} ({_pct(this['ramp'])})"
-    if math.isfinite(this["base_4wk"]):
+    if math.isfinite(this["base_4wk"]) and this["base_4wk"] > 0:
         line += f"; 4-week mean {this['base_4wk']:.0f} ({_pct(this['ramp_4wk'])})"
     click.echo(line)
     click.echo("")
