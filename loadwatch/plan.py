@@ -11,7 +11,8 @@ metric), run km and run minutes alike:
   This bites after a spike week.
 - ACWR: the week that keeps the coupled ACWR at the end of next week <= acwr_high (Gabbett 2016):
   A / ((A + P) / 4) <= h  <=>  A <= h P / (4 - h), with P the last 21 days.
-- long run: <= long_run_cap x the longest run of the last 30 days (Frandsen et al., BJSM 2025).
+- long run: <= long_run_cap x the longest run of the last 30 days (Frandsen et al., BJSM 2025),
+  leaving out runs that were themselves spikes (so it agrees with the spike flag's advice).
 The most = the lowest ceiling; we suggest = the most x (1 - margin). Recent pain: no increase (the
 most = last week's, all runs easy); a red flag: the same, strength paused, "see a doctor" first.
 Fewer than 28 days of runs: a cautious starting plan from what there is, and the plan says so.
@@ -152,6 +153,14 @@ def _run_daily(status: Status, as_of: date) -> pd.DataFrame:
         out[col] = runs[col].fillna(0.0).groupby(rday).sum().reindex(days, fill_value=0.0) if len(runs) else 0.0
     out["long_run_m"] = runs["distance_m"].fillna(0.0).groupby(rday).max().reindex(days, fill_value=0.0) \
         if len(runs) else 0.0
+    # the long-run base leaves out runs that were themselves spikes (> 10 % over their own 30-day
+    # longest), so one jump is not the platform for the next: the same cap `status` gives
+    spike = runs["spike_class"].fillna("none").isin(["small", "moderate", "large"]) \
+        if len(runs) and "spike_class" in runs else pd.Series(False, index=runs.index)
+    base = runs[~spike.to_numpy()] if len(runs) else runs
+    bday = pd.to_datetime(base["day"]) if len(base) else pd.Series(dtype="datetime64[ns]")
+    out["long_base_m"] = base["distance_m"].fillna(0.0).groupby(bday).max().reindex(days, fill_value=0.0) \
+        if len(base) else 0.0
     out["runs"] = runs.groupby(rday).size().reindex(days, fill_value=0) if len(runs) else 0
     return out
 
@@ -185,7 +194,7 @@ def compute_caps(daily: pd.DataFrame, profile: Profile, *, unit: str, history_da
                          index=[c.rule for c in ceilings])
     binding = str(table["load"].idxmin()) if table["load"].notna().any() else ceilings[0].rule
     most = table.min()
-    longest30 = float(daily["long_run_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max())
+    longest30 = float(daily["long_base_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max())
     long_max = longest30 * profile.long_run_cap
     if pain.recent:
         last7 = daily[list(SERIES)].iloc[-7:].sum()
@@ -347,9 +356,11 @@ def _cap_notes(caps: Caps, profile: Profile, daily: pd.DataFrame) -> list[str]:
         mark = " <- the lowest" if c.rule == caps.binding else ""
         notes.append(f"{c.rule} ceiling {' / '.join(parts)}: {c.reason}{mark}")
     if caps.long_run_max_m is not None:
-        longest = float(daily["long_run_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max())
-        notes.append(f"long run: at most {_km(caps.long_run_max_m)} ({profile.long_run_cap:.2f} x your longest "
-                     f"run in 30 days, {_km(longest)}; Frandsen 2025)")
+        longest = float(daily["long_base_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max())
+        spiked = float(daily["long_run_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max()) > longest
+        what = "longest run in 30 days that was not itself a spike" if spiked else "longest run in 30 days"
+        notes.append(f"long run: at most {_km(caps.long_run_max_m)} ({profile.long_run_cap:.2f} x your {what}, "
+                     f"{_km(longest)}; Frandsen 2025)")
     notes.append(f"we suggest the lowest ceiling - {profile.margin:.0%}: a little less than your head would like")
     return notes
 
