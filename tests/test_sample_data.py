@@ -290,8 +290,7 @@ def test_the_whole_demo_imports(store, decoded: Decoded) -> None:
     garmin = primary[primary["device_kind"].eq("watch") & primary["source"].str.contains("Garmin")]
     assert set(garmin["day"]) == set(decoded.watch_steps)  # the watch wins every day it was worn
     for day, steps in zip(garmin["day"], garmin["steps"], strict=True):
-        if day not in DST_DAYS:  # see the next test
-            assert steps == sum(decoded.watch_steps[day].values()), day
+        assert steps == sum(decoded.watch_steps[day].values()), day  # DST days too: see the next test
     assert not set(primary["day"]) - set(garmin["day"]) - WATCH_OFF
 
 
@@ -299,10 +298,6 @@ DST_DAYS = (date(2026, 10, 25), date(2026, 10, 26))
 
 
 @pytest.mark.skipif(not IMPORTERS_READY, reason="loadwatch.importers.fit is not written yet")
-@pytest.mark.xfail(strict=True, reason="known FIT importer issue: a monitoring file's day is cut with the offset "
-                   "of its monitoring_info, so on the 25-hour day summer time ends, the last hour (23:00-24:00 "
-                   "CET) lands on the next day: 10-25 keeps 18,843 of 18,850 steps and 10-26 shows 5,362 (the "
-                   "25th's walking) instead of its own 5,103")
 def test_the_25_hour_day_keeps_its_last_hour(store, decoded: Decoded) -> None:
     from loadwatch.ingest import import_paths
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import BinaryIO
 
 import numpy as np
@@ -270,18 +270,54 @@ def _daily_steps(c: Collected, device: str, warnings: list[str]) -> list[DailySt
     else:
         offset = utc_offset_from_local(local, ts)
     now_fit = time.time() - FIT_EPOCH_S + 86400
-    best: dict[tuple[object, int], int] = defaultdict(int)
+    series: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for t, activity_type, cycles, _ in c.monitoring:
         if cycles is None or activity_type not in WALKING_RUNNING or not FIT_YEAR_2000 <= t <= now_fit:
             continue
-        day = local_day(fit_to_datetime(t) - timedelta(seconds=1), offset)
-        key = (day, activity_type)
-        best[key] = max(best[key], cycles)
+        series[activity_type].append((t, cycles))
+    best: dict[tuple[object, int], int] = defaultdict(int)
+    for activity_type, samples in series.items():
+        samples.sort()
+        days = [local_day(fit_to_datetime(t) - timedelta(seconds=1), offset) for t, _ in samples]
+        _snap_days_to_resets(samples, days, offset)
+        for (_, cycles), day in zip(samples, days, strict=True):
+            key = (day, activity_type)
+            best[key] = max(best[key], cycles)
     totals: dict[object, int] = defaultdict(int)
     for (day, _), steps in best.items():
         totals[day] += steps
     return [DailySteps(day=day, steps=steps, device=device, device_kind="watch")  # type: ignore[arg-type]
             for day, steps in sorted(totals.items())]
+
+
+FIT_EPOCH_DAY = date(1989, 12, 31)
+DST_SHIFT_MAX_S = 3600 + 300  # clocks move by an hour (30 min on Lord Howe); a little slack
+
+
+def _snap_days_to_resets(samples: list[tuple[int, int]], days: list[date], offset: int) -> None:
+    """Move day boundaries to where the device's counter really reset (in place).
+
+    Days are cut with the offset of the file's monitoring_info; when the clocks change inside the
+    file (the days summer time starts or ends), that midnight is off by the DST shift, while the
+    cumulative counter still resets at the true local midnight. So a computed midnight with a
+    counter reset within the DST shift moves onto that reset, and one where the counter keeps
+    rising (no reset at all) is no midnight: those samples stay on the old day.
+    """
+    resets = [r for r in range(1, len(samples)) if samples[r][1] < samples[r - 1][1]]
+    for b in [i for i in range(1, len(days)) if days[i] != days[i - 1]]:
+        midnight = (days[b] - FIT_EPOCH_DAY).days * 86400 - offset  # FIT seconds, UTC
+        near = [r for r in resets if abs(samples[r][0] - midnight) <= DST_SHIFT_MAX_S]
+        if near:
+            r = min(near, key=lambda i: abs(samples[i][0] - midnight))
+            for i in range(min(b, r), max(b, r)):
+                days[i] = days[b - 1] if b < r else days[b]
+        elif samples[b][1] >= samples[b - 1][1] > 0:
+            i = b
+            while i < len(samples) and samples[i][0] < midnight + DST_SHIFT_MAX_S and (
+                i == b or samples[i][1] >= samples[i - 1][1]
+            ):
+                days[i] = days[b - 1]
+                i += 1
 
 
 def _int(v: object) -> int | None:
