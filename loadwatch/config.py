@@ -49,6 +49,7 @@ class Profile:
 
 
 _TYPES = {f.name: f.type for f in fields(Profile)}
+SIGNED_KEYS = frozenset({"form_low"})  # the only setting that is negative by nature
 
 
 def _parse(key: str, raw: str) -> Any:
@@ -67,7 +68,7 @@ def _parse(key: str, raw: str) -> Any:
         value: float = float(raw)
     except ValueError as err:
         raise ConfigError(f"{key}: {raw!r} is not valid ({err})") from err
-    if value < 0 or value != value:
+    if value != value or (value < 0 and key not in SIGNED_KEYS):
         raise ConfigError(f"{key}: {raw!r} must be a positive number")
     return int(value) if kind.startswith("int") else value
 
