@@ -17,7 +17,7 @@ import pytest
 from loadwatch.cli import cli
 from loadwatch.ingest import import_paths
 from loadwatch.models import Activity, DailySteps, ParsedFile
-from loadwatch.report.pdf import default_filename
+from loadwatch.report.pdf import default_filename, gather
 from loadwatch.store import Store
 
 DATA = Path(__file__).parent / "data"
@@ -166,19 +166,27 @@ def test_empty_store_is_a_clear_error_and_no_pdf(runner, db_path: Path, tmp_path
     assert list(tmp_path.glob("*.pdf")) == [] and list(tmp_path.glob(".*.part")) == []
 
 
-@pytest.mark.parametrize(("where", "extra", "line"), [
-    ("lower", [], "Back pain logged \u2014 easy runs only"),
-    ("lower", ["--radiates"], "See a doctor before training harder"),
-])
-def test_pain_changes_the_status_line(runner, runner_db: Path, tmp_path: Path, where: str, extra: list[str],
-                                      line: str) -> None:
-    logged = _invoke(runner, runner_db, "--as-of", AS_OF, "log", "pain", "--where", where, "--level", "4", *extra)
+def test_pain_logged_means_easy_runs_only(runner, runner_db: Path) -> None:
+    """Rule 2 of report.text: a pain flag outranks the spike and ramp flags of the same week."""
+    logged = _invoke(runner, runner_db, "--as-of", AS_OF, "log", "pain", "--where", "lower", "--level", "4")
+    assert logged.exit_code == 0, logged.output
+    with Store(runner_db) as store:
+        data = gather(store, "me", as_of=date(2024, 5, 26))
+    assert data.headline.text == "Back pain logged \u2014 easy runs only"
+    assert data.headline.reason == "You logged lower-back pain on Sun 26 May."
+
+
+def test_red_flag_means_see_a_doctor(runner, runner_db: Path, tmp_path: Path) -> None:
+    logged = _invoke(runner, runner_db, "--as-of", AS_OF, "log", "pain", "--where", "lower", "--level", "4",
+                     "--radiates")
     assert logged.exit_code == 0, logged.output
     out = tmp_path / "pain.pdf"
     result = _invoke(runner, runner_db, "--as-of", AS_OF, "report", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1].startswith(line)
-    assert line in _pages(out)[0]
+    assert result.output.splitlines()[1].startswith("See a doctor before training harder.")
+    glance = _pages(out)[0]
+    assert "See a doctor before training harder" in glance
+    assert "See a doctor first: you logged pain spreading into a leg." in glance  # the plan's lead line
 
 
 def test_other_commands_do_not_import_matplotlib() -> None:

@@ -31,6 +31,7 @@ A4_IN = (8.27, 11.69)
 MARGIN_IN = 0.6
 LEVEL_COLOURS = {"ok": GREEN, "info": SKY, "caution": ORANGE, "high": VERMILLION, "doctor": VERMILLION}
 CHAR_WIDTH_EM = 0.55  # DejaVu Sans: mean advance ~0.55 em, so a line of N points holds N / (0.55 size) chars
+RAMP_LABELS_MAX, RAMP_LABELS_LAST = 26, 8  # ramp % on every bar up to 26 weeks, else on the last 8
 BAR_DAYS_MAX = 190  # above this many days, daily steps are drawn as an area, not one bar per day
 FORM_ZONES = ((-1e9, -30, "high risk"), (-30, -10, "optimal"), (-10, 5, "grey zone"), (5, 25, "fresh"),
               (25, 1e9, "transition"))  # intervals.icu form zones
@@ -109,10 +110,11 @@ def weekly_load_figure(status: Status, profile: Profile, caps_most: float | None
     ceiling = weeks["load"].shift(1) * (1 + profile.ramp_caution)
     top.scatter(x, ceiling, marker="_", s=260, color=BLACK, linewidths=2, zorder=3,
                 label=f"ceiling: last week + {profile.ramp_caution:.0%}")
-    for xi, load, r in zip(x, weeks["load"], ramp, strict=True):
-        if math.isfinite(r):
-            top.annotate(_pct(r), (xi, load), xytext=(0, 3), textcoords="offset points", ha="center",
-                         fontsize=7.5)
+    labelled = len(weeks) <= RAMP_LABELS_MAX  # a long period: label only the last weeks, the bars still show
+    for k, (xi, load, r, part) in enumerate(zip(x, weeks["load"], ramp, partial, strict=True)):
+        if math.isfinite(r) and (labelled or k >= len(weeks) - RAMP_LABELS_LAST):
+            top.annotate(_pct(r) + ("\nso far" if part else ""), (xi, load), xytext=(0, 3),
+                         textcoords="offset points", ha="center", fontsize=7.5 if labelled else 6)
     _mark_spikes(top, status, weeks, ymax)
     next_x = weeks.index[-1] + pd.Timedelta(days=10)
     if caps_most:
@@ -350,7 +352,7 @@ class TextPage:
         """The status line: a framed band with a thick coloured edge and a symbol, then the reason."""
         from matplotlib.patches import Rectangle
 
-        symbol = {"ok": "\u2713", "info": "i", "caution": "!", "high": "!!", "doctor": "+"}[level]
+        symbol = {"ok": "\u2713", "info": "i", "caution": "!", "high": "!!", "doctor": "!!"}[level]
         height = 0.95
         top = 1 - self.y / self.h
         self.fig.add_artist(Rectangle((MARGIN_IN / self.w, top - height / self.h), 1 - 2 * MARGIN_IN / self.w,
