@@ -86,7 +86,7 @@ def device_name(manufacturer: int | None, product: int | None, product_name: str
         return None
     maker = enum_name("manufacturer", manufacturer) if manufacturer is not None else None
     maker_text = maker.replace("_", " ").title() if maker else None
-    model = (product_name or "").strip() or None
+    model = (product_name if isinstance(product_name, str) else "").strip() or None
     if model is None and product is not None:
         named = _ENUMS["garmin_product"].get(product) if manufacturer in GARMIN_LIKE else None
         if named:
