@@ -65,6 +65,27 @@ def test_unmutated_seeds_import(workdir):
             assert [f.error for f in result.files if f.status == "failed"] == [], (kind, name)
 
 
+# Found by tests/fuzz/run.py (--seed 7, 5 min): a mutated field definition gave the FIT file_id
+# `product_name` a numeric base type, and device_name() called .strip() on an int/float
+# (AttributeError). Fixed in fit_profile.device_name; kept here as regressions.
+REGRESSIONS = [
+    ("2015-10-13-08-43-15.fit", [("insert", 0.8993234097053665, 15, 53), ("insert", 0.005284374157936145, 13, 8),
+                                 ("set", 0.987929332305348, 32, 214), ("insert", 0.12570637512631688, 60, 42),
+                                 ("delete", 0.006388685985576292, 21, 2)]),
+    ("garmin-fenix-5-run.fit", [("flip", 0.1079916547614429, 16, 108), ("delete", 0.5634798362394149, 6, 122),
+                                ("cut", 0.1821946998870816, 35, 42), ("flip", 0.037084001648512555, 17, 155)]),
+]
+
+
+@pytest.mark.parametrize(("name", "mutations"), REGRESSIONS, ids=[r[0] for r in REGRESSIONS])
+def test_fuzz_regressions(name, mutations, workdir):
+    pytest.importorskip("loadwatch.importers.fit")
+    data = dict(SEEDS.get("fit", [])).get(name)
+    if data is None:
+        pytest.skip(f"{name} not in tests/data")
+    assert fuzzlib.check_case(name, fuzzlib.mutate(data, mutations), workdir) is None
+
+
 @pytest.mark.parametrize(("data", "ops", "expected"), [
     (b"abcdef", [("cut", 0.5, 1, 0)], b"abc"),
     (b"abcdef", [("delete", 0.0, 2, 0)], b"cdef"),
