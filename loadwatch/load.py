@@ -348,6 +348,10 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     sessions = sessions[pd.to_datetime(sessions["day"]) <= pd.Timestamp(as_of)] if len(sessions) else sessions
     steps = steps[pd.to_datetime(steps["day"]) <= pd.Timestamp(as_of)] if len(steps) else steps
     logs = logs[pd.to_datetime(logs["day"]) <= pd.Timestamp(as_of)] if len(logs) else logs
+    strength = strength_sessions(logs)
+    if len(strength):
+        sessions = pd.concat([sessions, strength], ignore_index=True) if len(sessions) else strength
+        sessions = sessions.sort_values(["day", "start_utc"], kind="stable")
     with_load, notes = session_loads(sessions.reset_index(drop=True), profile)
     monday = as_of - timedelta(days=as_of.weekday())
     start = monday - timedelta(weeks=weeks - 1)
@@ -364,6 +368,36 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
                      as_of=as_of, metric=metric, unit=UNITS[metric])
     return Status(as_of=as_of, metric=metric, unit=UNITS[metric], sessions=with_load, daily=daily, weeks=weekly,
                   flags=flags, notes=notes)
+
+
+def strength_sessions(logs: pd.DataFrame) -> pd.DataFrame:
+    """Logged strength work with an RPE and minutes, as sessions (sport "strength") for the load model.
+
+    `loadwatch log strength ... --rpe R --minutes M` logs one exercise at a time; the exercises of
+    one day are one session, so a day counts once, with its largest minutes and RPE (session-RPE,
+    Foster 2001: the only load measure that covers strength work without heart rate). No distance,
+    no heart rate; not a run.
+    """
+    columns = ["id", "sport", "sub_sport", "start_utc", "utc_offset_s", "local_start", "day", "duration_s",
+               "moving_s", "distance_m", "avg_hr", "max_hr", "hr_hist", "rpe", "source"]
+    if logs is None or logs.empty:
+        return pd.DataFrame(columns=columns)
+    rows = logs[logs["kind"] == "strength"]
+    payload = pd.DataFrame(list(rows["payload"]), index=rows.index)
+    if payload.empty or not {"rpe", "minutes"} <= set(payload.columns):
+        return pd.DataFrame(columns=columns)
+    done = pd.DataFrame({"day": rows["day"], "rpe": pd.to_numeric(payload["rpe"], errors="coerce"),
+                         "minutes": pd.to_numeric(payload["minutes"], errors="coerce"), "id": -rows["id"]}).dropna()
+    if done.empty:
+        return pd.DataFrame(columns=columns)
+    per_day = done.groupby("day").agg(rpe=("rpe", "max"), minutes=("minutes", "max"), id=("id", "min")).reset_index()
+    local = pd.to_datetime(per_day["day"]) + pd.Timedelta(hours=18)  # the hour is unknown; evening
+    return pd.DataFrame({
+        "id": per_day["id"], "sport": "strength", "sub_sport": None, "start_utc": local.dt.tz_localize("UTC"),
+        "utc_offset_s": 0, "local_start": local, "day": per_day["day"], "duration_s": per_day["minutes"] * 60.0,
+        "moving_s": per_day["minutes"] * 60.0, "distance_m": np.nan, "avg_hr": np.nan, "max_hr": np.nan,
+        "hr_hist": [{} for _ in range(len(per_day))], "rpe": per_day["rpe"], "source": "loadwatch log strength",
+    })
 
 
 def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str) -> list[str]:
@@ -417,5 +451,6 @@ __all__ = [
     "session_loads",
     "spikes",
     "status_from_store",
+    "strength_sessions",
     "weekly_frame",
 ]

@@ -245,3 +245,30 @@ def test_future_sessions_do_not_change_a_past_report(store: Store) -> None:
     assert after == before
     later = compute_status(sessions, empty_steps, empty_logs, PROFILE, as_of=date(2024, 5, 22))
     assert later.flags[0].rule == "session_spike"  # and on the day itself, it shows
+
+
+def test_strength_logged_with_rpe_counts_once_per_day_as_session_rpe_load() -> None:
+    """Two exercises logged on one day with RPE 6 and 30 min are one strength session.
+
+    By hand: sRPE = 6 x 30 = 180 AU; as TRIMP (male) = 30 min x 0.6 x 0.64 e^(1.92 x 0.6) = 36.5.
+    """
+    from loadwatch.load import compute_status, strength_sessions
+
+    day = date(2024, 5, 8)
+    logs = pd.DataFrame({
+        "id": [1, 2, 3], "day": [day, day, day], "kind": ["strength", "strength", "pain"],
+        "payload": [{"exercise": "superman", "sets": 3, "reps": 10, "rpe": 6, "minutes": 30},
+                    {"exercise": "beetle", "sets": 3, "reps": 10, "rpe": 5, "minutes": 20},
+                    {"where": "lower", "level": 2}],
+    })
+    strength = strength_sessions(logs)
+    assert len(strength) == 1 and strength.iloc[0]["duration_s"] == 1800.0 and strength.iloc[0]["rpe"] == 6
+    empty_sessions = pd.DataFrame(columns=["id", "sport", "sub_sport", "start_utc", "utc_offset_s", "local_start",
+                                           "day", "duration_s", "moving_s", "distance_m", "avg_hr", "max_hr",
+                                           "hr_hist", "rpe", "source"])
+    steps = pd.DataFrame({"day": [day], "steps": [8000], "source": ["x"]})
+    status = compute_status(empty_sessions, steps, logs, Profile(), as_of=day, metric="srpe")
+    assert status.daily.loc[pd.Timestamp(day), "load"] == pytest.approx(180.0)
+    assert status.daily.loc[pd.Timestamp(day), "runs"] == 0
+    trimp = compute_status(empty_sessions, steps, logs, Profile(), as_of=day)
+    assert trimp.daily.loc[pd.Timestamp(day), "load"] == pytest.approx(30 * 0.6 * 0.64 * math.exp(1.92 * 0.6))
