@@ -1,0 +1,88 @@
+"""`loadwatch demo`: the bundled athlete end to end (import, logs, status, report) in a store of its own."""
+
+from __future__ import annotations
+
+import shlex
+import tempfile
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from ..demo import LAST_DAY, import_demo
+from ..load import status_from_store
+from ..store import Store
+from . import cli
+from ._common import Context
+from .imports import _print_summary
+from .status import _print_status
+
+DEFAULT_PDF = "loadwatch-demo.pdf"
+
+
+def _demo_db(ctx: click.Context, own: Path | None) -> tuple[Path, bool]:
+    """The store the demo writes: `demo --db`, else a global --db typed on the command line, else a new
+    temporary file. LOADWATCH_DB and the default store are never used. Returns (path, is_temporary)."""
+    parent = ctx.find_root()
+    typed = parent.get_parameter_source("db_path") == ParameterSource.COMMANDLINE
+    glob = parent.params.get("db_path") if typed else None
+    if own is not None and glob is not None and Path(own).resolve() != Path(glob).resolve():
+        raise click.UsageError(f"two stores given: --db {glob} before demo and --db {own} after it; give one")
+    if own is not None or glob is not None:
+        return Path(own or glob), False
+    return Path(tempfile.mkdtemp(prefix="loadwatch-demo-")) / "demo.sqlite", True
+
+
+@cli.command("demo")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=Path(DEFAULT_PDF),
+              show_default=True, metavar="FILE.pdf", help="Where to write the demo's report.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Keep the demo store in this file (new, or one an earlier demo made). "
+                   "Default: a new temporary file.")
+@click.pass_context
+def demo_command(ctx: click.Context, output: Path, db_path: Path | None) -> None:
+    """Try loadwatch on a bundled, made-up runner: import, status and the PDF report, no input needed.
+
+    Twenty weeks of Garmin FIT runs and all-day steps plus an iPhone's Apple Health export (synthetic:
+    no real person), ending Sunday 2026-11-15: a +38 % week, a 21 km run 40 % longer than any of
+    the month before, then lower-back pain. The demo imports them into a store of its own, adds the
+    RPE, pain and strength logs as `loadwatch log` would, prints the import summary and the status as
+    of 2026-11-15 (or the global --as-of), and writes the report.
+
+    \b
+    The store: `demo --db FILE` or `loadwatch --db FILE demo` (the same); without either, a new
+    temporary file. The demo never uses LOADWATCH_DB or your default store, and refuses a store that
+    holds other imports. Running it again on its own store adds nothing twice.
+    """
+    obj: Context = ctx.obj
+    as_of = obj.as_of or LAST_DAY
+    path, temporary = _demo_db(ctx, db_path)
+    from ..report.pdf import write_report  # matplotlib is loaded only here
+
+    with Store(path) as store:
+        result = import_demo(store, obj.athlete)
+        click.echo(f"Demo athlete imported into {'a temporary store ' if temporary else ''}{path}")
+        _print_summary(result.imported)
+        logs = result.logs
+        again = f" ({logs.skipped} already there)" if logs.skipped else ""
+        click.echo(f"Logged {logs.rpe} RPE(s), {logs.pain} day(s) of pain and {logs.strength} strength exercise(s)"
+                   f"{again}; the store holds {len(store.sessions(obj.athlete))} sessions and"
+                   f" {len(store.daily_steps(obj.athlete))} days of steps.")
+        click.echo("")
+        _print_status(status_from_store(store, obj.athlete, as_of=as_of))
+        click.echo("")
+        report = write_report(store, obj.athlete, output, as_of=as_of)
+    click.echo(f"Wrote {report.path} ({report.pages} pages)")
+    click.echo(report.summary)
+    look = ["loadwatch", "--db", str(path)]
+    if obj.athlete != "me":
+        look += ["--athlete", obj.athlete]
+    look += ["--as-of", as_of.isoformat()]
+    prefix = shlex.join(look)
+    click.echo("")
+    click.echo("Look around the demo store:")
+    for command in ("plan", "goals", "sessions", "report -o demo-again.pdf"):
+        click.echo(f"  {prefix} {command}")
+    click.echo("Then your own data (into your default store):")
+    click.echo("  loadwatch import YOUR_EXPORT.zip")
+    click.echo("  loadwatch status")
