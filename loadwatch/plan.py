@@ -213,6 +213,8 @@ def compute_caps(daily: pd.DataFrame, profile: Profile, *, unit: str, history_da
 
     load_max = float(most["load"]) if np.isfinite(most["load"]) and most["load"] > 0 else None
     dist, dur, long_m = pick(most["distance_m"]), pick(most["duration_s"]), pick(long_max)
+    if dist is not None and long_m is not None:
+        long_m = min(long_m, dist)  # a sparse history: one long run 5 weeks back must not outgrow the week
     return Caps(unit, load_max, sug(load_max), dist, sug(dist), dur, sug(dur), long_m, sug(long_m), binding,
                 ceilings)
 

@@ -194,3 +194,15 @@ def test_run_days_spreads_runs_and_keeps_the_day_after_the_long_run_free() -> No
     assert run_days(monday, 1, 6) == ["rest"] * 6 + ["long"]
     assert run_days(monday, 0, 6) == ["rest"] * 7
     assert run_days(monday, 4, 5).count("easy") == 3 and run_days(monday, 4, 5)[5] == "long"
+
+
+def test_long_run_cap_never_exceeds_the_weekly_cap(store: Store) -> None:
+    # one 18 km run 3 weeks ago and one 4 km jog last week: the 30-day longest allows 1.1 x 18 = 19.8 km,
+    # but the week may hold at most 1.10 x 4 = 4.4 km ("starting" mode: last week + 10 %), so the long run
+    # is capped at the week's 4.4 km too
+    write(store, [run(SUNDAY - timedelta(days=20), 18.0), run(SUNDAY - timedelta(days=3), 4.0)])
+    caps = plan_from_store(store, "me", as_of=SUNDAY).caps
+    assert caps.distance_max_m is not None and caps.long_run_max_m is not None
+    assert caps.long_run_max_m <= caps.distance_max_m
+    assert caps.distance_max_m == pytest.approx(4_400)
+    assert caps.long_run_max_m == pytest.approx(4_400)
