@@ -338,7 +338,8 @@ def _finish(
     if parsed.skip_reason:
         res.status, res.error = "skipped", parsed.skip_reason
         if not dry_run:
-            store.write_source(sha256=prep.sha256, path=unit.display, parsed=ParsedFile(parsed.format),
+            store.write_source(sha256=prep.sha256, path=unit.display,
+                               parsed=ParsedFile(parsed.format, skip_reason=parsed.skip_reason),
                                athlete=athlete, size_bytes=prep.size, status="skipped")
         return res
     if not parsed.activities and not parsed.daily_steps:

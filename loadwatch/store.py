@@ -247,10 +247,10 @@ class Store:
             if conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone():
                 return WriteOutcome(0, 0, 0, already_imported=True)
             conn.execute(
-                "INSERT INTO sources (sha256, path, format, size_bytes, imported_at, status, n_records,"
-                " athlete, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (sha256, path, parsed.format, size_bytes, _now_iso(), status, parsed.n_records, athlete,
-                 json.dumps(parsed.warnings) if parsed.warnings else None),
+                "INSERT INTO sources (sha256, path, format, size_bytes, imported_at, status, error, n_records,"
+                " athlete, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sha256, path, parsed.format, size_bytes, _now_iso(), status, parsed.skip_reason, parsed.n_records,
+                 athlete, json.dumps(parsed.warnings) if parsed.warnings else None),
             )
             new = dup = 0
             for act in parsed.activities:
@@ -511,9 +511,9 @@ class Store:
         return [r[0] for r in rows]
 
     def sources(self) -> pd.DataFrame:
-        """The import ledger: one row per imported file (or archive member)."""
+        """The import ledger: one row per imported file (or archive member); `error` holds a skip reason."""
         return pd.read_sql_query(
-            "SELECT sha256, path, format, size_bytes, imported_at, status, athlete, n_records,"
+            "SELECT sha256, path, format, size_bytes, imported_at, status, error, athlete, n_records,"
             " n_sessions, n_duplicates, n_days, warnings FROM sources ORDER BY imported_at, path",
             self.conn,
         )

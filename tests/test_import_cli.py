@@ -126,3 +126,14 @@ def test_missing_path_is_a_failed_file_not_a_traceback(runner: CliRunner, db_pat
     result = invoke(runner, db_path, "import", str(tmp_path / "nope.fit"))
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path / 'nope.fit'}: no such file or folder\n"
+
+
+def test_a_skipped_file_keeps_its_reason_in_the_ledger(runner: CliRunner, db_path: Path, sample) -> None:
+    settings = sample("fit/Settings2.fit")
+    result = invoke(runner, db_path, "import", "--json", str(settings))
+    assert result.exit_code == 0
+    reason = json.loads(result.stdout)["files"][0]["error"]
+    assert reason and "settings" in reason
+    rows = json.loads(invoke(runner, db_path, "sources", "--json").stdout)
+    assert [(r["status"], r["error"]) for r in rows] == [("skipped", reason)]
+    assert f"({reason})" in invoke(runner, db_path, "sources").stdout

@@ -28,7 +28,8 @@ def sources_command(obj: Context, as_json: bool) -> None:
 
     \b
     --json prints a list of {"sha256", "path", "format", "size_bytes", "imported_at", "status",
-    "athlete", "n_records", "n_sessions", "n_duplicates", "n_days", "warnings"}.
+    "error" (why a file was skipped), "athlete", "n_records", "n_sessions", "n_duplicates",
+    "n_days", "warnings"}.
     """
     frame = obj.store.sources()
     rows = [_source_json(r) for r in frame.to_dict("records")]
@@ -41,7 +42,8 @@ def sources_command(obj: Context, as_json: bool) -> None:
     click.echo(f"{'sha256':<12} {'status':<9} {'format':<12} {'sessions':>8} {'dups':>5} {'days':>6}  path")
     for r in rows:
         click.echo(f"{r['sha256'][:12]:<12} {r['status']:<9} {r['format'] or '-':<12} {r['n_sessions']:>8} "
-                   f"{r['n_duplicates']:>5} {r['n_days']:>6}  {r['path']}")
+                   f"{r['n_duplicates']:>5} {r['n_days']:>6}  {r['path']}"
+                   + (f"  ({r['error']})" if r.get("error") else ""))
     click.echo(f"{len(rows)} file(s).")
 
 

@@ -236,10 +236,12 @@ def data_quality(sources: pd.DataFrame, status: Status, athlete: str, *, max_fil
                      if dups else "Duplicates merged: none.")
         skipped = files[files["status"] == "skipped"]
         if len(skipped):
-            names = ", ".join(str(p) for p in skipped["path"].head(max_files))
+            reasons = skipped["error"] if "error" in skipped else pd.Series(None, index=skipped.index)
+            names = "; ".join(f"{p} ({r})" if isinstance(r, str) and r else str(p)
+                              for p, r in zip(skipped["path"].head(max_files), reasons.head(max_files), strict=True))
             more = f" and {len(skipped) - max_files:,} more" if len(skipped) > max_files else ""
             lines.append(f"Files skipped ({len(skipped):,}): recognised but holding no sessions or daily steps"
-                         f" (settings, courses, ...): {names}{more}.")
+                         f": {names}{more}.")
         else:
             lines.append("Files skipped: none recorded. Files that failed to import are not stored; "
                          "`loadwatch import` lists them with the reason.")
