@@ -122,6 +122,10 @@ def test_demo_store_can_be_reopened_by_the_printed_commands(runner, tmp_path):
     assert again.exit_code == 0, again.output
     assert f"Imported 0 file(s) (0 new session(s), 0 day(s) of steps); {N_FILES} already imported" in again.output
     assert "Logged 0 RPE(s), 0 day(s) of pain and 0 strength exercise(s) (56 already there)" in again.output
+    assert (tmp_path / "b.pdf").is_file()
+    into_folder = runner.invoke(cli, ["demo", "--db", str(db), "-o", str(tmp_path)])
+    assert into_folder.exit_code == 0, into_folder.output
+    assert f"Wrote {tmp_path / 'loadwatch-demo.pdf'} (6 pages)" in into_folder.output
     plan = runner.invoke(cli, ["--db", str(db), "--as-of", "2026-11-15", "plan", "--json"])
     assert plan.exit_code == 0, plan.output
     assert json.loads(plan.output)["as_of"] == "2026-11-15"

@@ -35,7 +35,8 @@ def _demo_db(ctx: click.Context, own: Path | None) -> tuple[Path, bool]:
 
 @cli.command("demo")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=Path(DEFAULT_PDF),
-              show_default=True, metavar="FILE.pdf", help="Where to write the demo's report.")
+              show_default=True, metavar="FILE.pdf",
+              help="Where to write the demo's report (a folder gets loadwatch-demo.pdf).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Keep the demo store in this file (new, or one an earlier demo made). "
                    "Default: a new temporary file.")
@@ -57,6 +58,8 @@ def demo_command(ctx: click.Context, output: Path, db_path: Path | None) -> None
     obj: Context = ctx.obj
     as_of = obj.as_of or LAST_DAY
     path, temporary = _demo_db(ctx, db_path)
+    if output.is_dir():
+        output = output / DEFAULT_PDF
     from ..report.pdf import write_report  # matplotlib is loaded only here
 
     with Store(path) as store:
