@@ -357,14 +357,14 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     start = monday - timedelta(weeks=weeks - 1)
     history_start = start - timedelta(weeks=5)  # the 4-week ramp of the first shown week needs these
     daily_all = daily_frame(with_load, steps, metric=metric, start=history_start, end=as_of, profile=profile)
-    weekly = weekly_frame(daily_all)
-    weekly = weekly.loc[pd.Timestamp(start):]
+    weekly_all = weekly_frame(daily_all)
+    weekly = weekly_all.loc[pd.Timestamp(start):]
     daily = daily_all.loc[pd.Timestamp(start):]
     spk = spikes(with_load)
     for col in ("longest_prior_30d_m", "spike", "spike_class"):
         with_load[col] = spk[col] if len(spk) else np.nan
     notes += _metric_notes(with_load, steps, metric)
-    flags = evaluate(sessions=with_load, daily=daily_all, weeks=weekly, logs=logs, profile=profile,
+    flags = evaluate(sessions=with_load, daily=daily_all, weeks=weekly_all, logs=logs, profile=profile,
                      as_of=as_of, metric=metric, unit=UNITS[metric])
     return Status(as_of=as_of, metric=metric, unit=UNITS[metric], sessions=with_load, daily=daily, weeks=weekly,
                   flags=flags, notes=notes)

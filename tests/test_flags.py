@@ -79,6 +79,18 @@ def test_weekly_ramp_flags_this_and_last_week(store: Store) -> None:
     assert "Buist" in flags[0].evidence and "Nielsen" in flags[0].evidence
 
 
+def test_last_weeks_ramp_is_flagged_even_when_only_this_week_is_shown(store: Store) -> None:
+    # the same weeks as above, shown with --weeks 1: last week's +25 % still counts for the flags
+    acts = [_run(date(2024, 4, 29), minutes=100, km=5), _run(date(2024, 5, 6), minutes=125, km=5),
+            _run(date(2024, 5, 13), minutes=170, km=5)]
+    _write(store, acts)
+    status = compute_status(store.sessions("me"), NO_STEPS, store.logs("me"), PROFILE, as_of=date(2024, 5, 14),
+                            metric="duration", weeks=1)
+    assert len(status.weeks) == 1
+    flags = _by_rule(status.flags, "weekly_ramp")
+    assert [(f.severity, f.day) for f in flags] == [("high", date(2024, 5, 14)), ("caution", date(2024, 5, 12))]
+
+
 def test_exactly_ten_percent_ramp_is_not_flagged(store: Store) -> None:
     _write(store, [_run(date(2024, 5, 6), minutes=100, km=5), _run(date(2024, 5, 13), minutes=110, km=5)])
     assert not _by_rule(_status(store, date(2024, 5, 19)).flags, "weekly_ramp")
