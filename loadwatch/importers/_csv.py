@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from ..errors import CorruptFile, HostileInput
+from ..models import DailySteps, ParsedFile
 
 MAX_TEXT_BYTES = 128 * 2**20  # far above any daily or minute step log we know (Fitabase: ~40 MB)
 MAX_STEPS_PER_DAY = 100_000  # above any plausible day (ultramarathons reach ~60-80k)
@@ -278,6 +279,21 @@ class Problems:
     def warnings(self) -> list[str]:
         return [f"{n} row{'s' if n != 1 else ''} {reason}, not stored (e.g. {self.examples[reason]})"
                 for reason, n in self.counts.items()]
+
+    def steps(self, cell: str, where: str, per_day: bool = True) -> int | None:
+        """The step count in `cell`, or None after recording why it is refused."""
+        value = parse_count(cell)
+        reason = check_steps(value, per_day)
+        if reason:
+            self.add(reason, where)
+            return None
+        return value
+
+    def finish(self, parsed: ParsedFile, totals: dict[date, int], device: str, device_kind: str) -> None:
+        """Put the day totals and the bad-row report into `parsed`."""
+        parsed.bad_rows = self.total
+        parsed.warnings.extend(self.warnings())
+        parsed.daily_steps = [DailySteps(d, n, device, device_kind) for d, n in sorted(totals.items())]
 
 
 ABSURD = f"with a negative or absurd step count (over {MAX_STEPS_PER_DAY:,} a day)"

@@ -141,16 +141,13 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, column_map: dict[
         if day is None:
             problems.add(_csv.NOT_A_DATE, where)
             continue
-        value = _csv.parse_count(rec[steps_i])
-        reason = _csv.check_steps(value)
-        if reason:
-            problems.add(reason, where)
+        value = problems.steps(rec[steps_i], where)
+        if value is None:
             continue
         device = default_device
         if device_i is not None and device_i < len(rec) and rec[device_i].strip():
             device = rec[device_i].strip()  # verbatim, '=' included
         key = (day, device)
-        assert value is not None
         if has_time:
             timed.add(key)
             sums[key] = sums.get(key, 0) + value

@@ -96,12 +96,9 @@ def _read_fitabase(data: bytes) -> ParsedFile:
         if day is None or not athlete:
             problems.add(_csv.NOT_A_DATE if day is None else "with no Id", where)
             continue
-        value = _csv.parse_count(rec[steps_i])
-        reason = _csv.check_steps(value)
-        if reason:
-            problems.add(reason, where)
+        value = problems.steps(rec[steps_i], where)
+        if value is None:
             continue
-        assert value is not None
         key = (athlete, day)
         totals[key] = totals.get(key, 0) + value if timed else max(totals.get(key, 0), value)
     for key in [k for k, n in totals.items() if n > _csv.MAX_STEPS_PER_DAY]:
@@ -158,18 +155,13 @@ def _read_export_list(doc: list[Any], name: str) -> ParsedFile:
         if day is None:
             problems.add(_csv.NOT_A_DATE, where)
             continue
-        value = _csv.parse_count(str(point.get("value", "")))
-        reason = _csv.check_steps(value)
-        if reason:
-            problems.add(reason, where)
+        value = problems.steps(str(point.get("value", "")), where)
+        if value is None:
             continue
-        assert value is not None
         totals[day] = totals.get(day, 0) + value
     for day in [d for d, n in totals.items() if n > _csv.MAX_STEPS_PER_DAY]:
         problems.add(_csv.ABSURD, f"{day} sums to {totals.pop(day):,}")
-    parsed.bad_rows = problems.total
-    parsed.warnings.extend(problems.warnings())
-    parsed.daily_steps = [DailySteps(d, n, DEVICE, DEVICE_KIND) for d, n in sorted(totals.items())]
+    problems.finish(parsed, totals, DEVICE, DEVICE_KIND)
     return parsed
 
 
@@ -185,16 +177,11 @@ def _read_series(series: Any, parsed: ParsedFile) -> ParsedFile:
         if day is None:
             problems.add(_csv.NOT_A_DATE, where)
             continue
-        value = _csv.parse_count(str(point.get("value", "")))
-        reason = _csv.check_steps(value)
-        if reason:
-            problems.add(reason, where)
+        value = problems.steps(str(point.get("value", "")), where)
+        if value is None:
             continue
-        assert value is not None
         best[day] = max(best.get(day, 0), value)
-    parsed.bad_rows = problems.total
-    parsed.warnings.extend(problems.warnings())
-    parsed.daily_steps = [DailySteps(d, n, DEVICE, DEVICE_KIND) for d, n in sorted(best.items())]
+    problems.finish(parsed, best, DEVICE, DEVICE_KIND)
     return parsed
 
 

@@ -93,16 +93,11 @@ def _read_daily(table: _csv.Table, steps_i: int, parsed: ParsedFile) -> None:
         if day is None:
             problems.add(_csv.NOT_A_DATE, where)
             continue
-        value = _csv.parse_count(cell)
-        reason = _csv.check_steps(value)
-        if reason:
-            problems.add(reason, where)
+        value = problems.steps(cell, where)
+        if value is None:
             continue
-        assert value is not None
         best[day] = max(best.get(day, 0), value)
-    parsed.bad_rows = problems.total
-    parsed.warnings.extend(problems.warnings())
-    parsed.daily_steps = [DailySteps(d, n, DEVICE, DEVICE_KIND) for d, n in sorted(best.items())]
+    problems.finish(parsed, best, DEVICE, DEVICE_KIND)
 
 
 def _read_day_file(table: _csv.Table, steps_i: int, name: str, parsed: ParsedFile) -> None:
