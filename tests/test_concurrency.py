@@ -10,44 +10,20 @@ ledger's counts must match the sessions it lists.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from synthetic import child_env, gpx_run, loadwatch_cmd
 
 pytest.importorskip("loadwatch.importers.gpx")
 pytest.importorskip("loadwatch.importers.fit")
 
 DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).parent.parent
 FITS = ["garmin-fenix-5-run.fit", "garmin-fenix-5-walk.fit", "garmin-fenix-5-bike.fit",
         "activity-small-fenix2-run.fit"]
-
-
-def gpx_run(i: int) -> str:
-    """A 10-minute run on day i of 2023 (60 points, 10 s apart), local offset +02:00."""
-    t0 = datetime(2023, 1, 1, 7, 0, tzinfo=UTC) + timedelta(days=i)
-    pts = "".join(
-        f'<trkpt lat="{46.0 + k * 0.0002:.5f}" lon="{14.0 + i * 0.001:.5f}"><ele>300</ele>'
-        f"<time>{(t0 + timedelta(seconds=10 * k)).strftime('%Y-%m-%dT%H:%M:%S')}+02:00</time></trkpt>"
-        for k in range(60)
-    )
-    return ('<?xml version="1.0"?><gpx version="1.1" creator="loadwatch-test" '
-            f'xmlns="http://www.topografix.com/GPX/1/1"><trk><name>run {i}</name><type>running</type>'
-            f"<trkseg>{pts}</trkseg></trk></gpx>")
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO)}
-
-
-def _cmd(db: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "loadwatch", "--db", str(db), *args]
 
 
 @pytest.fixture
@@ -69,8 +45,8 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
 def test_two_imports_at_once_store_everything_once(folders, tmp_path):
     a, b = folders
     db = tmp_path / "store.sqlite"
-    procs = [subprocess.Popen(_cmd(db, "import", "--json", str(folder)), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=_env()) for folder in (a, b)]
+    procs = [subprocess.Popen(loadwatch_cmd(db, "import", "--json", str(folder)), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=child_env()) for folder in (a, b)]
     outs = [p.communicate(timeout=300) for p in procs]
     for proc, (out, err) in zip(procs, outs, strict=True):
         assert proc.returncode == 0, err.decode()
@@ -99,16 +75,19 @@ def test_reads_during_an_import_see_whole_files(folders, tmp_path):
     for i in range(150, 450):  # a longer import, so that several reads land in the middle of it
         (a / f"run{i:04d}.gpx").write_text(gpx_run(i))
     db = tmp_path / "store.sqlite"
-    assert subprocess.run(_cmd(db, "sources"), env=_env(), capture_output=True).returncode == 0  # create it
-    writer = subprocess.Popen(_cmd(db, "import", "--json", str(a)), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, env=_env())
+    created = subprocess.run(loadwatch_cmd(db, "sources"), capture_output=True, env=child_env())
+    assert created.returncode == 0  # the store exists before the race
+    writer = subprocess.Popen(loadwatch_cmd(db, "import", "--json", str(a)), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, env=child_env())
     snapshots = []
     while writer.poll() is None and len(snapshots) < 12:
-        read = subprocess.run(_cmd(db, "export", "--json", "-"), env=_env(), capture_output=True, timeout=120)
+        read = subprocess.run(loadwatch_cmd(db, "export", "--json", "-"), capture_output=True, env=child_env(),
+                              timeout=120)
         assert read.returncode == 0, read.stderr.decode()
         assert "locked" not in read.stderr.decode().lower()
         snapshots.append(json.loads(read.stdout))
-        listed = subprocess.run(_cmd(db, "sessions", "--json"), env=_env(), capture_output=True, timeout=120)
+        listed = subprocess.run(loadwatch_cmd(db, "sessions", "--json"), capture_output=True, env=child_env(),
+                                timeout=120)
         assert listed.returncode == 0, listed.stderr.decode()
         json.loads(listed.stdout)  # whole, parseable output
     assert writer.wait(timeout=300) == 0, writer.stderr.read().decode() if writer.stderr else ""

@@ -14,32 +14,17 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from synthetic import child_env, gpx_run, loadwatch_cmd
 
 pytest.importorskip("loadwatch.importers.gpx")
 pytest.importorskip("loadwatch.importers.fit")
 
 DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).parent.parent
 N_GPX = 400
-
-
-def gpx_run(i: int) -> str:
-    """A 10-minute run on day i of 2023 (60 points, 10 s apart, ~20 m apart), local offset +02:00."""
-    t0 = datetime(2023, 1, 1, 7, 0, tzinfo=UTC) + timedelta(days=i)
-    pts = "".join(
-        f'<trkpt lat="{46.0 + k * 0.0002:.5f}" lon="{14.0 + i * 0.001:.5f}"><ele>300</ele>'
-        f"<time>{(t0 + timedelta(seconds=10 * k)).strftime('%Y-%m-%dT%H:%M:%S')}+02:00</time></trkpt>"
-        for k in range(60)
-    )
-    return ('<?xml version="1.0"?><gpx version="1.1" creator="loadwatch-test" '
-            f'xmlns="http://www.topografix.com/GPX/1/1"><trk><name>run {i}</name><type>running</type>'
-            f"<trkseg>{pts}</trkseg></trk></gpx>")
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +48,9 @@ def clean(folder, tmp_path_factory) -> dict[str, object]:
     return _contents(db)
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO)}
-
-
 def _start(db: Path, folder: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "loadwatch", "--db", str(db), "import", "--json", str(folder)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), start_new_session=True)
+    return subprocess.Popen(loadwatch_cmd(db, "import", "--json", str(folder)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=child_env(), start_new_session=True)
 
 
 def _n_sources(db: Path) -> int:
