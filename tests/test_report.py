@@ -99,18 +99,20 @@ def test_report_numbers_match_status_and_plan_json(runner, runner_db: Path, tmp_
     assert "numbness or tingling" in pages[5] and "Duplicates merged" in pages[5]
 
 
-def test_same_store_same_bytes_and_default_name(runner, runner_db: Path, tmp_path: Path) -> None:
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        first = _invoke(runner, runner_db, "--as-of", AS_OF, "report")
-        assert first.exit_code == 0, first.output
-        name = Path(cwd) / "loadwatch-me-2024-W21.pdf"
-        assert first.output.splitlines()[0] == f"Wrote {name} (6 pages)"
-        one = name.read_bytes()
-        name.unlink()
-        assert _invoke(runner, runner_db, "--as-of", AS_OF, "report").exit_code == 0
-        assert name.read_bytes() == one
-        assert b"/CreationDate (D:20240526000000Z)" in one  # the as-of day, not the clock
-        assert sorted(p.name for p in Path(cwd).iterdir()) == [name.name]  # no temporary file left
+def test_same_store_same_bytes_and_default_name(runner, runner_db: Path, tmp_path: Path, monkeypatch) -> None:
+    cwd = tmp_path / "out"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    first = _invoke(runner, runner_db, "--as-of", AS_OF, "report")
+    assert first.exit_code == 0, first.output
+    name = Path(cwd) / "loadwatch-me-2024-W21.pdf"
+    assert first.output.splitlines()[0] == f"Wrote {name} (6 pages)"
+    one = name.read_bytes()
+    name.unlink()
+    assert _invoke(runner, runner_db, "--as-of", AS_OF, "report").exit_code == 0
+    assert name.read_bytes() == one
+    assert b"/CreationDate (D:20240526000000Z)" in one  # the as-of day, not the clock
+    assert sorted(p.name for p in Path(cwd).iterdir()) == [name.name]  # no temporary file left
 
 
 def test_default_filename_is_iso_week_and_safe() -> None:
