@@ -151,3 +151,17 @@ def test_log_strength_rejects_bad_input_and_stores_nothing(runner: CliRunner, db
         assert result.output == message
     with Store(db_path) as store:
         assert store.logs("me", "strength").empty
+
+
+def test_plan_exercises_lists_the_catalog_the_log_hint_points_to(runner, tmp_path) -> None:
+    from loadwatch.strength import load_catalog
+
+    db = str(tmp_path / "s.sqlite")
+    listed = runner.invoke(cli, ["--db", db, "plan", "--exercises", "--json"])
+    assert listed.exit_code == 0
+    ids = [e["id"] for e in json.loads(listed.stdout)]
+    assert sorted(ids) == sorted(load_catalog().exercises) and "superman" in ids
+    table = runner.invoke(cli, ["--db", db, "plan", "--exercises"]).stdout
+    assert "superman" in table and "Log one with: loadwatch log strength" in table
+    bad = runner.invoke(cli, ["--db", db, "log", "strength", "flying kick", "3x10"])
+    assert bad.exit_code == 1 and "loadwatch plan --exercises" in bad.stderr

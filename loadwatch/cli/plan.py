@@ -16,6 +16,19 @@ from ._common import HEALTH_NOTE, Context, echo_json
 from .status import log_group
 
 
+def _print_catalog(as_json: bool) -> None:
+    catalog = load_catalog()
+    items = sorted(catalog.exercises.values(), key=lambda e: (e.level, e.id))
+    if as_json:
+        echo_json([ex.as_json() for ex in items])
+        return
+    click.echo(f"{'id':<28} {'level':>5}  {'dose':<12} name")
+    for ex in items:
+        unit = "reps" if ex.dose_kind == "reps" else "s hold"
+        click.echo(f"{ex.id:<28} {ex.level:>5}  {f'{ex.dose_min}-{ex.dose_max} {unit}':<12} {ex.name}")
+    click.echo("Log one with: loadwatch log strength ID 3x10 (or 3x30s for a hold).")
+
+
 def _today(obj: Context) -> date:
     return obj.as_of or date.today()
 
@@ -72,8 +85,10 @@ def _print_plan(plan: Plan) -> None:
 
 @cli.command("plan")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as one JSON object on stdout.")
+@click.option("--exercises", is_flag=True,
+              help="List the strength and stretch catalog instead (with --json: its data).")
 @click.pass_obj
-def plan_command(obj: Context, as_json: bool) -> None:
+def plan_command(obj: Context, as_json: bool, exercises: bool) -> None:
     """Next week day by day: the most to do and what we suggest, runs, step goals, strength.
 
     \b
@@ -81,6 +96,9 @@ def plan_command(obj: Context, as_json: bool) -> None:
                    "days": [{"day", "run", "step_goal", "strength": [{"exercise", "sets",
                    "reps" | "hold_s"}], "flexibility": [...]}], "notes": [...], "mode", "lead"}
     """
+    if exercises:
+        _print_catalog(as_json)
+        return
     plan = plan_from_store(obj.store, obj.athlete, as_of=_today(obj))
     if as_json:
         data = plan.as_json()

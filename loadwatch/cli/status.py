@@ -99,7 +99,7 @@ def _print_status(status: Status) -> None:
 
 @cli.group("log")
 def log_group() -> None:
-    """Log how hard a session felt (RPE) or back pain; status and plan read them."""
+    """Log how hard a session felt (RPE), back pain or strength work; status and plan read them."""
 
 
 @log_group.command("rpe")
