@@ -116,6 +116,40 @@ def evaluate(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFrame
     return sorted(flags, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), -f.day.toordinal(), f.rule))
 
 
+def hold_events(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFrame, profile: Profile,
+                as_of: date, metric: str = "trimp") -> list[date]:
+    """Every `Flag.day` a caution or high load flag carried on any day up to `as_of`, through the history.
+
+    The step goals hold on these days (plus pain days), so a goal computed today for a past day is the
+    goal that was shown on that day: the events do not depend on `as_of` beyond cutting at it. Same
+    rules as `evaluate` (pain aside): spike runs (their day), weeks whose ramp over a whole week before
+    exceeds ramp_caution (their Sunday, and each day the week so far already did), days with form below
+    form_low or 7-day monotony above monotony_high (not for --metric steps). `daily`/`weeks`: the
+    `load.daily_frame`/`load.weekly_frame` of the whole history.
+    """
+    end = pd.Timestamp(as_of)
+    events: list[pd.Timestamp] = []
+    if len(sessions) and "spike_class" in sessions:
+        spiked = sessions["spike_class"].isin(["small", "moderate", "large"])
+        events += list(pd.to_datetime(sessions.loc[spiked, "day"]))
+    daily = daily.loc[:end]
+    if len(daily):
+        week = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
+        prev = weeks["load"].shift(1).where((weeks["days"] == 7).shift(1, fill_value=False))
+        base = pd.Series(prev.reindex(week).to_numpy(), index=daily.index)
+        so_far = daily["load"].groupby(week).cumsum()
+        ramp = (so_far / base.where(base > 0) - 1).round(9)
+        events += list(daily.index[(ramp > profile.ramp_caution).to_numpy()])  # the week so far
+        whole = weeks["ramp"].round(9) > profile.ramp_caution
+        events += [monday + pd.Timedelta(days=6) for monday in weeks.index[whole.to_numpy()]]
+        if metric != "steps":
+            tsb, ctl = daily["tsb"], daily["ctl"]
+            form = tsb if metric == "trimp" else 100 * tsb / ctl.where(ctl > 0)
+            events += list(daily.index[(form < profile.form_low).to_numpy()])
+            events += list(daily.index[(daily["monotony_7d"] > profile.monotony_high).to_numpy()])
+    return sorted({d.date() for d in events if d <= end})
+
+
 def _km(metres: float) -> str:
     km = metres / 1000
     return f"{km:.0f} km" if km >= 10 else f"{km:.1f} km"
@@ -242,4 +276,4 @@ def _last_where(logs: pd.DataFrame, day: date) -> str:
     return {"lower": "lower-back", "upper": "upper-back"}.get(str(where), "")  or "some"
 
 
-__all__ = ["EVIDENCE", "PainState", "evaluate", "pain_state"]
+__all__ = ["EVIDENCE", "PainState", "evaluate", "hold_events", "pain_state"]

@@ -304,6 +304,7 @@ class Status:
     weeks: pd.DataFrame
     flags: list[Flag]
     notes: list[str] = field(default_factory=list)
+    hold_days: list[date] = field(default_factory=list)  # `flags.hold_events`: the step goals hold on these
 
     def as_json(self) -> dict[str, Any]:
         """{"metric", "unit", "as_of", "weeks": [...], "flags": [...], "notes": [...]}; NaN -> None."""
@@ -339,7 +340,7 @@ def _num(value: Any) -> Any:
 def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFrame, profile: Profile, *,
                    as_of: date, weeks: int = 12, metric: str = "trimp") -> Status:
     """The status as of `as_of` (inclusive) over the last `weeks` ISO weeks; data after it is ignored."""
-    from .flags import evaluate  # flags imports this module's constants
+    from .flags import evaluate, hold_events  # flags imports this module's constants
 
     if metric not in METRICS:
         raise ConfigError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
@@ -356,7 +357,11 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     monday = as_of - timedelta(days=as_of.weekday())
     start = monday - timedelta(weeks=weeks - 1)
     history_start = start - timedelta(weeks=5)  # the 4-week ramp of the first shown week needs these
-    daily_all = daily_frame(with_load, steps, metric=metric, start=history_start, end=as_of, profile=profile)
+    firsts = [pd.to_datetime(f["day"]).min().date() for f in (with_load, steps) if len(f)]
+    daily_hist = daily_frame(with_load, steps, metric=metric, start=min([history_start, *firsts]), end=as_of,
+                             profile=profile)  # the whole history, for the step goals' hold days
+    weekly_hist = weekly_frame(daily_hist)
+    daily_all = daily_hist.loc[pd.Timestamp(history_start):]
     weekly_all = weekly_frame(daily_all)
     weekly = weekly_all.loc[pd.Timestamp(start):]
     daily = daily_all.loc[pd.Timestamp(start):]
@@ -366,8 +371,10 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     notes += _metric_notes(with_load, steps, metric)
     flags = evaluate(sessions=with_load, daily=daily_all, weeks=weekly_all, logs=logs, profile=profile,
                      as_of=as_of, metric=metric, unit=UNITS[metric])
+    held = hold_events(sessions=with_load, daily=daily_hist, weeks=weekly_hist, profile=profile, as_of=as_of,
+                       metric=metric)
     return Status(as_of=as_of, metric=metric, unit=UNITS[metric], sessions=with_load, daily=daily, weeks=weekly,
-                  flags=flags, notes=notes)
+                  flags=flags, notes=notes, hold_days=held)
 
 
 def strength_sessions(logs: pd.DataFrame) -> pd.DataFrame:

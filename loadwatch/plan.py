@@ -422,8 +422,9 @@ def plan_from_store(store: Any, athlete: str, *, as_of: date | None = None, metr
 
 
 def hold_days(status: Status | None, logs: pd.DataFrame, as_of: date) -> list[date]:
-    """Days that hold step goals: pain logged (level > 0) and active caution/high flags."""
-    flags = [f.day for f in status.flags if f.severity in ("caution", "high")] if status is not None else []
+    """Days that hold step goals: pain logged (level > 0) and the days of every caution/high flag through
+    the history (`Status.hold_days`), so the goals of past days are the ones shown on them."""
+    flags = list(status.hold_days) if status is not None else []
     return _pain_days(logs, as_of) + flags
 
 
