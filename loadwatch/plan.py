@@ -295,7 +295,8 @@ def next_week(status: Status, steps: pd.DataFrame, logs: pd.DataFrame, profile: 
     elif history_days < CHRONIC_DAYS:
         notes.append(f"Only {history_days} days of data so far: this is a cautious starting plan (at most last "
                      "week's amount + 10 %); the caps become personal after 4 weeks.")
-    notes += _cap_notes(caps, profile, daily)
+    if caps.weekly_max is not None or caps.distance_max_m is not None:  # no load at all: no ceilings to explain
+        notes += _cap_notes(caps, profile, daily)
 
     kinds = run_days(start, n_runs, _long_weekday(daily))
     if pain.recent:

@@ -43,3 +43,18 @@ def test_next_days_goal_rises_at_most_ten_percent_on_the_weekday_a_week_later(st
     assert len(rises) == 27
     assert max(rises.values()) <= 0.10 + 1e-9, {d: round(r, 3) for d, r in rises.items() if r > 0.1}
     assert max(rises.values()) > 0.05  # the goal does climb: it is not frozen
+
+
+def test_a_walker_without_runs_gets_no_zero_ceilings_in_the_plan(store: Store) -> None:
+    # A phone-only walker (steps, no sessions) was told "start ceiling 0 TRIMP: only 0 days of data: at most
+    # last week's amount + 10%" beside a year of step data; with no load there is no ceiling to explain.
+    from loadwatch.plan import plan_from_store
+
+    steps = [DailySteps(START + timedelta(days=i), 6000, "Pixel", "phone") for i in range(60)]
+    store.write_source(sha256="s" * 64, path="s.test", parsed=ParsedFile("test", [], steps), athlete="me",
+                       size_bytes=1)
+    plan = plan_from_store(store, "me", as_of=START + timedelta(days=59))
+    assert plan.mode == "no_runs" and plan.caps.weekly_max is None
+    assert not [n for n in plan.notes if "ceiling" in n or "0 days of data" in n], plan.notes
+    assert plan.notes[0].startswith("No runs recorded in the last 4 weeks")
+    assert all(d.step_goal == 6000 for d in plan.days)
