@@ -362,8 +362,14 @@ def _cap_notes(caps: Caps, profile: Profile, daily: pd.DataFrame) -> list[str]:
         longest = float(daily["long_base_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max())
         spiked = float(daily["long_run_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max()) > longest
         what = "longest run in 30 days that was not itself a spike" if spiked else "longest run in 30 days"
+        rule = longest * profile.long_run_cap
+        lower = ""
+        if caps.long_run_max_m < rule - 1:  # pain or the week's distance cap binds before the 1.10 rule
+            why = "the last 7 days' longest run, while pain is logged" if caps.binding in ("pain", "red_flag") \
+                else "the week's distance cap"
+            lower = f" would be {_km(rule)}; held to {why}"
         notes.append(f"long run: at most {_km(caps.long_run_max_m)} ({profile.long_run_cap:.2f} x your {what}, "
-                     f"{_km(longest)}; Frandsen 2025)")
+                     f"{_km(longest)}{lower}; Frandsen 2025)")
     notes.append(f"we suggest the lowest ceiling - {profile.margin:.0%}: a little less than your head would like")
     return notes
 

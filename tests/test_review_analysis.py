@@ -58,3 +58,28 @@ def test_a_walker_without_runs_gets_no_zero_ceilings_in_the_plan(store: Store) -
     assert not [n for n in plan.notes if "ceiling" in n or "0 days of data" in n], plan.notes
     assert plan.notes[0].startswith("No runs recorded in the last 4 weeks")
     assert all(d.step_goal == 6000 for d in plan.days)
+
+
+
+def test_long_run_note_says_when_pain_holds_it_below_the_ten_percent_rule(store: Store) -> None:
+    # Six weeks of Tue 8 / Thu 8 / Sun 14 km and lower-back pain on the last Saturday: the 1.10 rule alone
+    # allows 1.10 x 14 = 15.4 km, but with pain the long run is held to the last 7 days' longest, 14 km.
+    # The note used to read "at most 14.0 km (1.10 x your longest run in 30 days, 14.0 km)": a wrong sum.
+    from loadwatch.plan import plan_from_store
+
+    runs = []
+    for i in range(6 * 7):
+        day = START + timedelta(days=i)
+        km = {1: 8.0, 3: 8.0, 6: 14.0}.get(day.weekday())
+        if km:
+            runs.append(Activity("running", datetime(day.year, day.month, day.day, 7, tzinfo=UTC), km * 300,
+                                 km * 300, distance_m=km * 1000, avg_hr=150.0))
+    store.write_source(sha256="l" * 64, path="l.test", parsed=ParsedFile("test", runs, []), athlete="me",
+                       size_bytes=1)
+    sunday = START + timedelta(days=41)
+    store.add_log("me", sunday - timedelta(days=1), "pain",
+                  {"where": "lower", "level": 3, "radiates": False, "numbness": False})
+    plan = plan_from_store(store, "me", as_of=sunday)
+    assert plan.mode == "pain" and plan.caps.long_run_max_m == 14_000
+    assert ("long run: at most 14.0 km (1.10 x your longest run in 30 days, 14.0 km would be 15.4 km; held to"
+            " the last 7 days' longest run, while pain is logged; Frandsen 2025)") in plan.notes
