@@ -50,6 +50,29 @@ class Profile:
 
 _TYPES = {f.name: f.type for f in fields(Profile)}
 SIGNED_KEYS = frozenset({"form_low"})  # the only setting that is negative by nature
+# Plausible ranges: a typo (HRmax 250, a margin of 10 instead of 0.10) is refused, not stored.
+# Heart rates: the highest recorded human maxima are near 220-230 bpm; trained resting HR can be ~30.
+RANGES: dict[str, tuple[float, float]] = {
+    "hr_max_bpm": (120, 230),
+    "hr_rest_bpm": (25, 110),
+    "birth_year": (1900, 2025),
+    "margin": (0, 0.5),
+    "ramp_caution": (0, 1),
+    "ramp_high": (0, 2),
+    "long_run_cap": (1, 2),
+    "acwr_low": (0, 2),
+    "acwr_high": (0.5, 3),
+    "acwr_danger": (0.5, 4),
+    "form_low": (-200, 0),
+    "monotony_high": (1, 10),
+    "pain_recent_days": (1, 60),
+    "pain_doctor_days": (1, 365),
+    "step_percentile": (1, 99),
+    "step_window_days": (3, 60),
+    "step_weekly_rise": (0, 0.5),
+    "step_ceiling_under_60": (1000, 50_000),
+    "step_ceiling_60_plus": (1000, 50_000),
+}
 
 
 def _parse(key: str, raw: str) -> Any:
@@ -70,6 +93,9 @@ def _parse(key: str, raw: str) -> Any:
         raise ConfigError(f"{key}: {raw!r} is not valid ({err})") from err
     if value != value or (value < 0 and key not in SIGNED_KEYS):
         raise ConfigError(f"{key}: {raw!r} must be a positive number")
+    low, high = RANGES.get(key, (float("-inf"), float("inf")))
+    if not low <= value <= high:
+        raise ConfigError(f"{key}: {raw} is outside the plausible range {low:g} to {high:g}")
     return int(value) if kind.startswith("int") else value
 
 

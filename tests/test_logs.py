@@ -103,8 +103,12 @@ def test_profile_update_is_checked_whole_before_storing(store: Store) -> None:
         update_profile(store, "me", ["hr_rest_bpm=48", "hrmax=190"])
     with pytest.raises(ConfigError, match="is not KEY=VALUE"):
         update_profile(store, "me", ["hr_rest_bpm"])
-    with pytest.raises(ConfigError, match="hr_max_bpm 188 must be well above hr_rest_bpm 180"):
+    with pytest.raises(ConfigError, match="hr_rest_bpm: 180 is outside the plausible range"):
         update_profile(store, "me", ["hr_rest_bpm=180"])
+    update_profile(store, "me", ["hr_max_bpm=125"])
+    with pytest.raises(ConfigError, match="hr_max_bpm 125 must be well above hr_rest_bpm 110"):
+        update_profile(store, "me", ["hr_rest_bpm=110"])
+    update_profile(store, "me", ["hr_max_bpm=188"])
     assert store.profile("me") == {"hr_max_bpm": "188.0", "sex": "female"}  # the bad calls stored nothing
     update_profile(store, "me", ["hr_max_bpm=none"])
     assert store.profile("me") == {"sex": "female"}
