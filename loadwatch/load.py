@@ -368,7 +368,8 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     spk = spikes(with_load)
     for col in ("longest_prior_30d_m", "spike", "spike_class"):
         with_load[col] = spk[col] if len(spk) else np.nan
-    notes += _metric_notes(with_load, steps, metric)
+    stale = stale_note(sessions, steps, as_of)
+    notes += ([stale] if stale else []) + _metric_notes(with_load, steps, metric)
     flags = evaluate(sessions=with_load, daily=daily_all, weeks=weekly_all, logs=logs, profile=profile,
                      as_of=as_of, metric=metric, unit=UNITS[metric])
     held = hold_events(sessions=with_load, daily=daily_hist, weeks=weekly_hist, profile=profile, as_of=as_of,
@@ -405,6 +406,27 @@ def strength_sessions(logs: pd.DataFrame) -> pd.DataFrame:
         "moving_s": per_day["minutes"] * 60.0, "distance_m": np.nan, "avg_hr": np.nan, "max_hr": np.nan,
         "hr_hist": [{} for _ in range(len(per_day))], "rpe": per_day["rpe"], "source": "loadwatch log strength",
     })
+
+
+STALE_AFTER_DAYS = 9  # the step-goal window: older than this, "now" is a guess
+STALE_NOTE_START = "Nothing imported after"
+
+
+def stale_note(sessions: pd.DataFrame, steps: pd.DataFrame, as_of: date) -> str | None:
+    """A note when the newest data is more than STALE_AFTER_DAYS before `as_of`, else None.
+
+    The weeks since then read as rest and the step goals carry that day's level forward, which is
+    a guess, not a measurement: the user should import newer data or look at an earlier --as-of.
+    """
+    days = [f["day"].max() for f in (sessions, steps) if f is not None and len(f)]
+    if not days:
+        return None
+    last = max(days)
+    gap = (as_of - last).days
+    if gap <= STALE_AFTER_DAYS:
+        return None
+    return (f"{STALE_NOTE_START} {last.isoformat()} ({gap} days before {as_of.isoformat()}): the days since count as"
+            f" rest and step goals carry that time forward. Import newer data, or look back with --as-of {last}.")
 
 
 def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str) -> list[str]:
@@ -457,6 +479,7 @@ __all__ = [
     "ewma",
     "session_loads",
     "spikes",
+    "stale_note",
     "status_from_store",
     "strength_sessions",
     "weekly_frame",

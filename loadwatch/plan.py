@@ -32,7 +32,7 @@ from .config import Profile, load_profile
 from .errors import NoData
 from .flags import PainState, pain_state
 from .goals import upcoming_goals
-from .load import Status, is_run, status_from_store
+from .load import STALE_NOTE_START, Status, is_run, status_from_store
 from .strength import Prescription, StrengthState, flexibility, progression, schedule
 
 CHRONIC_DAYS = 28
@@ -289,6 +289,7 @@ def next_week(status: Status, steps: pd.DataFrame, logs: pd.DataFrame, profile: 
         mode = "starting"
     else:
         mode = "normal"
+    notes += [n for n in status.notes if n.startswith(STALE_NOTE_START)]
     if n_runs == 0:
         notes.append("No runs recorded in the last 4 weeks, so there are no run caps. If you start (again), "
                      "begin with 2-3 easy runs of 20-30 minutes a week.")

@@ -83,3 +83,22 @@ def test_long_run_note_says_when_pain_holds_it_below_the_ten_percent_rule(store:
     assert plan.mode == "pain" and plan.caps.long_run_max_m == 14_000
     assert ("long run: at most 14.0 km (1.10 x your longest run in 30 days, 14.0 km would be 15.4 km; held to"
             " the last 7 days' longest run, while pain is logged; Frandsen 2025)") in plan.notes
+
+
+def test_stale_data_is_said_in_status_and_plan(store: Store) -> None:
+    """Steps end on 2021-02-17; asked on 2021-03-01 (12 days later) both status and plan say so."""
+    from loadwatch.load import status_from_store
+    from loadwatch.plan import plan_from_store
+
+    last = date(2021, 2, 17)
+    rows = [DailySteps(last - timedelta(days=i), 8000, "Pixel", "phone") for i in range(30)]
+    store.write_source(sha256="f" * 64, path="steps.csv", parsed=ParsedFile("csv_steps", daily_steps=rows),
+                       athlete="me", size_bytes=1)
+    note = ("Nothing imported after 2021-02-17 (12 days before 2021-03-01): the days since count as rest and step"
+            " goals carry that time forward. Import newer data, or look back with --as-of 2021-02-17.")
+    assert note in status_from_store(store, "me", as_of=date(2021, 3, 1)).notes
+    assert note in plan_from_store(store, "me", as_of=date(2021, 3, 1)).notes
+    # within the 9-day step window nothing is said
+    assert not any(n.startswith("Nothing imported") for n in status_from_store(store, "me", as_of=last).notes)
+    assert not any("Nothing imported" in n for n in status_from_store(store, "me",
+                                                                      as_of=last + timedelta(days=9)).notes)
