@@ -299,7 +299,7 @@ def steps_figure(status: Status, goals: pd.DataFrame | None, upcoming: pd.DataFr
     ax2.tick_params(axis="x", labelsize=7)
     ax2.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     why = str(upcoming["why"].iloc[0])
-    fig.text(0.1, 0.03, "\n".join(textwrap.wrap(f"Why: {why}.", 130)), fontsize=7.5)
+    fig.text(0.1, 0.066, "\n".join(textwrap.wrap(f"Why: {why}.", 130)), fontsize=7.5, va="top")  # above the footer
     return fig
 
 
