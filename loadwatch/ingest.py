@@ -74,8 +74,9 @@ def import_paths(
     units: list[_Unit] = []
     archives: list[tuple[str, str, int, int]] = []  # (display, sha256, size, index of first unit)
     known = store.known_sources()
+    seen: set[Path] = set()  # a file named twice (a folder given twice, or the folder and the file) counts once
     for path in paths:
-        for item in _walk(Path(path), limits, known, result, archives, len(units)):
+        for item in _walk(Path(path), limits, known, result, archives, len(units), seen):
             units.append(item)
     total = len(units)
     done = 0
@@ -142,17 +143,33 @@ def _walk(
     result: ImportResult,
     archives: list[tuple[str, str, int, int]],
     first_index: int,
+    seen: set[Path],
 ) -> Iterator[_Unit]:
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
+        for child in sorted(path.rglob("*")):
             if child.name.lower() in IGNORED_NAMES or child.name.startswith("._"):
                 continue
-            yield from _walk(child, limits, known, result, archives, first_index)
+            if child.is_symlink():  # not followed inside a folder; say so rather than drop it unseen
+                result.files.append(FileResult(printable_name(str(child)), "skipped",
+                                               error="a symbolic link, not followed; name its target to import it"))
+            elif child.is_file():
+                yield from _walk(child, limits, known, result, archives, first_index, seen)
+            elif not child.is_dir():
+                result.files.append(FileResult(printable_name(str(child)), "skipped",
+                                               error="not a regular file (a pipe, socket or device)"))
         return
     display = printable_name(str(path))  # a name with a newline or non-UTF-8 bytes prints on one line
     if not path.exists():
         result.files.append(FileResult(display, "failed", error="no such file or folder"))
         return
+    if not path.is_file():  # opening a pipe blocks until a writer comes, and it can be read only once
+        result.files.append(FileResult(display, "failed", error="not a regular file (a pipe or device); "
+                                                                "save it to a file and import that"))
+        return
+    real = path.resolve()
+    if real in seen:
+        return
+    seen.add(real)
     try:
         with path.open("rb") as fh:
             head = fh.read(4)

@@ -10,6 +10,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from ..importers.csv_steps import MAP_KEYS
 from ..ingest import import_paths
 from ..models import ImportResult
 from . import cli
@@ -22,9 +23,9 @@ def _parse_map(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     mapping: dict[str, str] = {}
     for part in value.split(","):
         key, sep, col = part.partition("=")
-        if not sep or key.strip() not in ("date", "steps") or not col.strip():
-            raise click.BadParameter("use --map date=COLUMN,steps=COLUMN")
-        mapping[key.strip()] = col.strip()
+        if not sep or key.strip().lower() not in MAP_KEYS or not col.strip():
+            raise click.BadParameter("use --map date=COL,steps=COL (optionally device=COL, order=dmy|mdy)")
+        mapping[key.strip().lower()] = col.strip()
     return mapping
 
 
@@ -34,16 +35,18 @@ def _parse_map(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 @click.option("--dry-run", is_flag=True, help="Read and check everything, store nothing.")
 @click.option("--strict", is_flag=True, help="Reject truncated files and files with a wrong checksum.")
 @click.option("--map", "column_map", callback=_parse_map, metavar="date=COL,steps=COL",
-              help="For a CSV step log whose columns loadwatch cannot tell: which column is which.")
+              help="For a CSV step log whose columns loadwatch cannot tell: which column is which "
+                   "(also device=COL, and order=dmy|mdy for dates like 03/04/2024).")
 @click.pass_obj
 def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run: bool, strict: bool,
                    column_map: dict[str, str] | None) -> None:
     """Import FIT/GPX/TCX files, folders and whole exports into the store.
 
-    PATHS may be files (.fit, .fit.gz, .gpx, .tcx, Apple export.xml, CSV step logs), folders
-    (searched recursively) or export archives (Garmin account export, Strava bulk export, Apple
-    Health export.zip). Formats are recognised by content, not by name. Importing the same file
-    twice does nothing; the same session reached through two files is stored once.
+    PATHS may be files (.fit, .fit.gz, .gpx, .tcx, .tcx.gz, Apple export.xml, Google Fit
+    Takeout and Fitbit step files, CSV step logs), folders (searched recursively) or export
+    archives (Garmin account export, Strava bulk export, Apple Health export.zip). Formats are
+    recognised by content, not by name. Importing the same file twice does nothing; the same
+    session reached through two files is stored once.
 
     \b
     Exit codes: 0 all good (duplicates and skipped files count as good);
@@ -104,7 +107,7 @@ def _print_summary(result: ImportResult) -> None:
 
 
 def _since_option(fn: Any) -> Any:
-    return click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+    return click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
                         help="Only from this local date on (YYYY-MM-DD).")(fn)
 
 
@@ -116,9 +119,9 @@ def sessions_command(obj: Context, since: Any, as_json: bool) -> None:
     """List stored sessions: local start, sport, duration, distance, average HR.
 
     \b
-    --json prints a list of {"start_utc", "utc_offset_s", "local_start", "sport", "sub_sport",
-    "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "steps",
-    "calories", "device", "rpe", "recovered", "source"}.
+    --json prints a list, oldest first, of {"id", "start_utc", "utc_offset_s", "local_start",
+    "sport", "sub_sport", "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr",
+    "max_hr", "steps", "calories", "device", "rpe", "recovered", "source"}.
     """
     frame = obj.store.sessions(obj.athlete, since=_day(since))
     if as_json:
