@@ -418,6 +418,8 @@ def _describe(head: bytes) -> str:
         return "a PNG image"
     if h.startswith((b"<!doctype html", b"<html")):
         return "an HTML page"
+    if head[:4] in ZIP_MAGIC:  # a zip on its own is walked before this; here it came out of a .gz
+        return "a zip archive inside a .gz file; unpack the .gz and import the zip"
     if head[:4] == b"%PDF":
         return "a PDF document"
     if h.startswith(b"<?xml") or h.startswith(b"<"):

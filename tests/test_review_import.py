@@ -88,3 +88,19 @@ def test_sessions_help_names_the_id_that_forget_takes(runner: CliRunner) -> None
     # `forget --help` says a session id comes from `sessions --json`; its help must list it.
     out = runner.invoke(cli, ["sessions", "--help"])
     assert '{"id", "start_utc"' in out.output
+
+
+def test_a_zip_inside_a_gz_is_named_as_such(tmp_path: Path, store: Store, sample) -> None:
+    # Before: export.zip.gz failed as "not a format loadwatch reads (unknown binary content)".
+    import gzip
+    import zipfile
+
+    inner = tmp_path / "export.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.write(sample(RUN), "run.fit")
+    outer = tmp_path / "export.zip.gz"
+    outer.write_bytes(gzip.compress(inner.read_bytes()))
+    [res] = import_paths(store, [outer]).files
+    assert res.status == "failed"
+    assert res.error == ("not a format loadwatch reads"
+                         " (a zip archive inside a .gz file; unpack the .gz and import the zip)")
