@@ -133,10 +133,14 @@ class ImportResult:
 
     @property
     def exit_code(self) -> int:
-        """0 all good (duplicates and skips count as good), 3 some failed, 1 nothing imported."""
+        """0 nothing failed; with failures: 3 when other files' data is in the store, 1 when none is.
+
+        A file counts as in the store when it was imported now or before, or all its sessions were
+        already there (a duplicate); a skipped file (settings, a readme in a zip) does not.
+        """
         if not self.failed:
             return 0
-        good = self.count("imported", "recovered", "already_imported", "duplicate", "skipped")
+        good = self.count("imported", "recovered", "already_imported", "duplicate")
         return 3 if good else 1
 
     def as_json(self) -> dict[str, object]:

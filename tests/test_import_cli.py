@@ -137,3 +137,12 @@ def test_a_skipped_file_keeps_its_reason_in_the_ledger(runner: CliRunner, db_pat
     rows = json.loads(invoke(runner, db_path, "sources", "--json").stdout)
     assert [(r["status"], r["error"]) for r in rows] == [("skipped", reason)]
     assert f"({reason})" in invoke(runner, db_path, "sources").stdout
+
+
+def test_skipped_plus_failed_is_exit_1_nothing_was_imported(runner: CliRunner, db_path: Path, sample,
+                                                            tmp_path: Path) -> None:
+    bad = tmp_path / "bad.fit"
+    bad.write_bytes(b"<html></html>")
+    result = invoke(runner, db_path, "import", str(sample("fit/Settings2.fit")), str(bad))
+    assert result.exit_code == 1
+    assert "1 skipped, 1 failed" in result.stdout

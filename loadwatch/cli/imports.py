@@ -49,9 +49,9 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
     session reached through two files is stored once.
 
     \b
-    Exit codes: 0 all good (duplicates and skipped files count as good);
-                3 some files failed, the others were imported;
-                1 nothing could be imported; 2 usage error.
+    Exit codes: 0 nothing failed (duplicates and skipped files are fine);
+                3 some files failed, the others' data is in the store;
+                1 files failed and nothing was imported; 2 usage error.
 
     \b
     --json prints {"imported": n, "duplicates": n, "already_imported": n, "skipped": n,
