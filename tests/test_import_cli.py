@@ -146,3 +146,12 @@ def test_skipped_plus_failed_is_exit_1_nothing_was_imported(runner: CliRunner, d
     result = invoke(runner, db_path, "import", str(sample("fit/Settings2.fit")), str(bad))
     assert result.exit_code == 1
     assert "1 skipped, 1 failed" in result.stdout
+
+
+def test_an_empty_folder_says_no_files_found_and_exits_1(runner: CliRunner, db_path: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    result = invoke(runner, db_path, "import", str(empty))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: no files found in {empty}; point loadwatch at a file, a folder of files or an "
+                             "export archive\n")

@@ -80,6 +80,11 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
         echo_json(result.as_json())
     else:
         _print_summary(result)
+    if not result.files:
+        shown = ", ".join(str(p) for p in paths)
+        click.echo(f"Error: no files found in {shown}; point loadwatch at a file, a folder of files or an export "
+                   "archive", err=True)
+        sys.exit(1)
     sys.exit(result.exit_code)
 
 
