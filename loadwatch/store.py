@@ -7,6 +7,8 @@ Design notes
   daily steps go in one transaction.
 - The same session reached through two files (watch FIT + Strava copy) is stored once; the second
   file is linked to it in `session_sources` so `forget` can remove only what came from one file.
+- The schema (migrations) is in `schema.py`; forgetting a file or a session is `forget.ForgetMixin`,
+  mixed into `Store`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import StoreError
+from .forget import ForgetMixin, ForgetOutcome, _DryRun
 from .models import DEVICE_PRIORITY, Activity, DailySteps, ParsedFile
+from .schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -33,83 +37,6 @@ DEDUPE_START_TOLERANCE_S = 120.0
 DEDUPE_DURATION_TOLERANCE = (60.0, 0.05)  # absolute seconds, or this fraction, whichever is larger
 DEDUPE_DISTANCE_TOLERANCE = (100.0, 0.05)  # absolute metres, or this fraction
 GENERIC_SPORTS = frozenset({"generic", "unknown", "other", ""})
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the data model of DESIGN.md
-    """
-    CREATE TABLE sources (
-        sha256 TEXT PRIMARY KEY,
-        path TEXT NOT NULL,
-        format TEXT,
-        size_bytes INTEGER,
-        imported_at TEXT NOT NULL,
-        status TEXT NOT NULL,
-        error TEXT,
-        n_records INTEGER NOT NULL DEFAULT 0,
-        athlete TEXT NOT NULL DEFAULT 'me',
-        n_sessions INTEGER NOT NULL DEFAULT 0,
-        n_duplicates INTEGER NOT NULL DEFAULT 0,
-        n_days INTEGER NOT NULL DEFAULT 0,
-        warnings TEXT
-    );
-    CREATE TABLE sessions (
-        id INTEGER PRIMARY KEY,
-        athlete TEXT NOT NULL,
-        source_sha256 TEXT NOT NULL REFERENCES sources(sha256),
-        dedupe_key TEXT NOT NULL UNIQUE,
-        sport TEXT NOT NULL,
-        sub_sport TEXT,
-        start_utc TEXT NOT NULL,
-        start_epoch_s REAL NOT NULL,
-        utc_offset_s INTEGER NOT NULL,
-        duration_s REAL NOT NULL,
-        moving_s REAL,
-        distance_m REAL,
-        ascent_m REAL,
-        avg_hr REAL,
-        max_hr REAL,
-        hr_hist TEXT,
-        steps INTEGER,
-        calories REAL,
-        device TEXT,
-        rpe REAL,
-        recovered INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX sessions_by_start ON sessions(athlete, start_epoch_s);
-    CREATE TABLE session_sources (
-        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-        source_sha256 TEXT NOT NULL REFERENCES sources(sha256) ON DELETE CASCADE,
-        PRIMARY KEY (session_id, source_sha256)
-    );
-    CREATE TABLE daily_steps (
-        athlete TEXT NOT NULL,
-        day TEXT NOT NULL,
-        steps INTEGER NOT NULL,
-        source TEXT NOT NULL,
-        device_kind TEXT NOT NULL,
-        priority INTEGER NOT NULL,
-        source_sha256 TEXT NOT NULL REFERENCES sources(sha256) ON DELETE CASCADE,
-        is_primary INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (athlete, day, source, source_sha256)
-    );
-    CREATE INDEX daily_steps_by_day ON daily_steps(athlete, day);
-    CREATE TABLE logs (
-        id INTEGER PRIMARY KEY,
-        athlete TEXT NOT NULL,
-        day TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    );
-    CREATE INDEX logs_by_day ON logs(athlete, day);
-    CREATE TABLE profile (
-        athlete TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value TEXT NOT NULL,
-        PRIMARY KEY (athlete, key)
-    );
-    """,
-)
 
 SESSION_COLUMNS = (
     "id", "athlete", "sport", "sub_sport", "start_utc", "utc_offset_s", "duration_s", "moving_s",
@@ -128,17 +55,6 @@ class WriteOutcome:
     already_imported: bool = False
 
 
-@dataclass(slots=True)
-class ForgetOutcome:
-    """What `forget` removed: ledger paths, sessions deleted, sessions kept (re-pointed to another
-    file that also held them), and (athlete, day) step rows changed."""
-
-    sources: list[str]
-    sessions_removed: int
-    sessions_kept: int
-    days_changed: int
-
-
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -155,7 +71,7 @@ def _within(a: float | None, b: float | None, tol: tuple[float, float]) -> bool:
     return abs(a - b) <= max(tol[0], tol[1] * max(abs(a), abs(b)))
 
 
-class Store:
+class Store(ForgetMixin):
     """A loadwatch SQLite file. Use as a context manager or call `close()`."""
 
     def __init__(self, path: str | Path) -> None:
@@ -340,104 +256,6 @@ class Store:
                 (athlete, day),
             )
 
-    # -- forgetting ------------------------------------------------------------------------------
-    def find_sources(self, ref: str) -> list[tuple[str, str]]:
-        """The (sha256, path) of ledger rows matching `ref`: a sha256 prefix (6+ hex digits), an
-        exact stored path, or a path ending in `/ref`."""
-        rows: list[tuple[str, str]] = []
-        low = ref.lower()
-        if len(low) >= 6 and all(c in "0123456789abcdef" for c in low):
-            rows = self.conn.execute(
-                "SELECT sha256, path FROM sources WHERE substr(sha256, 1, ?) = ? ORDER BY path",
-                (len(low), low),
-            ).fetchall()
-        if not rows:
-            rows = self.conn.execute("SELECT sha256, path FROM sources WHERE path = ?", (ref,)).fetchall()
-        if not rows:
-            rows = [(sha, path) for sha, path in self.conn.execute("SELECT sha256, path FROM sources ORDER BY path")
-                    if path.endswith("/" + ref) or path.endswith("!" + ref)]
-        return [(str(a), str(b)) for a, b in rows]
-
-    def forget_source(self, sha256: str, *, dry_run: bool = False) -> ForgetOutcome:
-        """Remove one source file and what came only from it, in one transaction.
-
-        A session this file also reached through another file stays, re-pointed to that file
-        (the one imported first). The file's daily steps go and each touched day's primary
-        source is recomputed. Forgetting an archive forgets every member imported from it.
-        """
-        try:
-            with self.transaction() as conn:
-                row = conn.execute("SELECT path, status FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
-                if row is None:
-                    raise StoreError(f"no imported file with sha256 {sha256}; see `loadwatch sources`")
-                shas = [sha256]
-                if row[1] == "archive":
-                    shas += [r[0] for r in conn.execute(
-                        "SELECT sha256 FROM sources WHERE substr(path, 1, ?) = ?", (len(row[0]) + 1, row[0] + "!"))]
-                outcome = ForgetOutcome(sources=[], sessions_removed=0, sessions_kept=0, days_changed=0)
-                for sha in shas:
-                    self._forget_one(conn, sha, outcome)
-                if dry_run:
-                    raise _DryRun(outcome)  # type: ignore[arg-type]
-            return outcome
-        except _DryRun as done:
-            return done.outcome  # type: ignore[return-value]
-
-    def _forget_one(self, conn: sqlite3.Connection, sha: str, outcome: ForgetOutcome) -> None:
-        outcome.sources.append(conn.execute("SELECT path FROM sources WHERE sha256 = ?", (sha,)).fetchone()[0])
-        for (sid,) in conn.execute("SELECT id FROM sessions WHERE source_sha256 = ?", (sha,)).fetchall():
-            heir = conn.execute(
-                "SELECT ss.source_sha256 FROM session_sources ss JOIN sources src ON src.sha256 = ss.source_sha256"
-                " WHERE ss.session_id = ? AND ss.source_sha256 != ? ORDER BY src.imported_at, src.path LIMIT 1",
-                (sid, sha),
-            ).fetchone()
-            if heir is None:
-                conn.execute("DELETE FROM session_sources WHERE session_id = ?", (sid,))
-                conn.execute("DELETE FROM sessions WHERE id = ?", (sid,))
-                outcome.sessions_removed += 1
-            else:  # the other file now owns the session: it counts as its session, not a duplicate
-                conn.execute("UPDATE sessions SET source_sha256 = ? WHERE id = ?", (heir[0], sid))
-                conn.execute("UPDATE sources SET n_sessions = n_sessions + 1, n_duplicates = max(n_duplicates - 1, 0)"
-                             " WHERE sha256 = ?", (heir[0],))
-                outcome.sessions_kept += 1
-        # sessions owned by another file that this one only duplicated: drop the link
-        conn.execute("DELETE FROM session_sources WHERE source_sha256 = ?", (sha,))
-        days = conn.execute("SELECT DISTINCT athlete, day FROM daily_steps WHERE source_sha256 = ?", (sha,)).fetchall()
-        conn.execute("DELETE FROM daily_steps WHERE source_sha256 = ?", (sha,))
-        self._recompute_primary(conn, days)
-        outcome.days_changed += len(days)
-        conn.execute("DELETE FROM sources WHERE sha256 = ?", (sha,))
-
-    def has_session(self, session_id: int) -> bool:
-        return self.conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is not None
-
-    def forget_session(self, session_id: int, *, dry_run: bool = False) -> ForgetOutcome:
-        """Remove one session, whichever files reached it, in one transaction.
-
-        The files stay in the ledger (their counts lowered) so re-importing them does not bring
-        the session back; forget the file itself to allow that.
-        """
-        try:
-            with self.transaction() as conn:
-                row = conn.execute("SELECT source_sha256 FROM sessions WHERE id = ?", (session_id,)).fetchone()
-                if row is None:
-                    raise StoreError(f"no session with id {session_id}; see `loadwatch sessions --json`")
-                links = [r[0] for r in conn.execute(
-                    "SELECT source_sha256 FROM session_sources WHERE session_id = ?", (session_id,))]
-                conn.execute("UPDATE sources SET n_sessions = max(n_sessions - 1, 0) WHERE sha256 = ?", (row[0],))
-                for sha in links:
-                    if sha != row[0]:
-                        conn.execute("UPDATE sources SET n_duplicates = max(n_duplicates - 1, 0) WHERE sha256 = ?",
-                                     (sha,))
-                conn.execute("DELETE FROM session_sources WHERE session_id = ?", (session_id,))
-                conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-                outcome = ForgetOutcome(sources=[], sessions_removed=1, sessions_kept=0, days_changed=0)
-                if dry_run:
-                    raise _DryRun(outcome)  # type: ignore[arg-type]
-            return outcome
-        except _DryRun as done:
-            return done.outcome  # type: ignore[return-value]
-
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: every query inside sees the same committed state (WAL snapshot)."""
@@ -558,13 +376,6 @@ class Store:
                     " ON CONFLICT (athlete, key) DO UPDATE SET value = excluded.value",
                     (athlete, key, str(value)),
                 )
-
-
-class _DryRun(Exception):
-    """Raised inside a transaction to roll a dry run back; carries what would have been written."""
-
-    def __init__(self, outcome: WriteOutcome) -> None:
-        self.outcome = outcome
 
 
 __all__ = ["ForgetOutcome", "Store", "WriteOutcome", "dedupe_key"]

@@ -1,0 +1,86 @@
+"""The SQLite schema of the store: one migration per schema version (PRAGMA user_version).
+
+Migration N (1-based) brings a store from user_version N-1 to N; `Store` runs the missing ones in
+order when it opens a file. Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the data model of DESIGN.md
+    """
+    CREATE TABLE sources (
+        sha256 TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        format TEXT,
+        size_bytes INTEGER,
+        imported_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        n_records INTEGER NOT NULL DEFAULT 0,
+        athlete TEXT NOT NULL DEFAULT 'me',
+        n_sessions INTEGER NOT NULL DEFAULT 0,
+        n_duplicates INTEGER NOT NULL DEFAULT 0,
+        n_days INTEGER NOT NULL DEFAULT 0,
+        warnings TEXT
+    );
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        athlete TEXT NOT NULL,
+        source_sha256 TEXT NOT NULL REFERENCES sources(sha256),
+        dedupe_key TEXT NOT NULL UNIQUE,
+        sport TEXT NOT NULL,
+        sub_sport TEXT,
+        start_utc TEXT NOT NULL,
+        start_epoch_s REAL NOT NULL,
+        utc_offset_s INTEGER NOT NULL,
+        duration_s REAL NOT NULL,
+        moving_s REAL,
+        distance_m REAL,
+        ascent_m REAL,
+        avg_hr REAL,
+        max_hr REAL,
+        hr_hist TEXT,
+        steps INTEGER,
+        calories REAL,
+        device TEXT,
+        rpe REAL,
+        recovered INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sessions_by_start ON sessions(athlete, start_epoch_s);
+    CREATE TABLE session_sources (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        source_sha256 TEXT NOT NULL REFERENCES sources(sha256) ON DELETE CASCADE,
+        PRIMARY KEY (session_id, source_sha256)
+    );
+    CREATE TABLE daily_steps (
+        athlete TEXT NOT NULL,
+        day TEXT NOT NULL,
+        steps INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        device_kind TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        source_sha256 TEXT NOT NULL REFERENCES sources(sha256) ON DELETE CASCADE,
+        is_primary INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (athlete, day, source, source_sha256)
+    );
+    CREATE INDEX daily_steps_by_day ON daily_steps(athlete, day);
+    CREATE TABLE logs (
+        id INTEGER PRIMARY KEY,
+        athlete TEXT NOT NULL,
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX logs_by_day ON logs(athlete, day);
+    CREATE TABLE profile (
+        athlete TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (athlete, key)
+    );
+    """,
+)
+
+__all__ = ["MIGRATIONS"]
