@@ -18,6 +18,7 @@ import pandas as pd
 
 from .config import Profile, load_profile
 from .errors import ConfigError, NoData
+from .flags import evaluate, hold_events
 from .load import METRICS, UNITS, daily_frame, session_loads, spikes, weekly_frame
 from .models import Flag
 
@@ -71,8 +72,6 @@ def _num(value: Any) -> Any:
 def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFrame, profile: Profile, *,
                    as_of: date, weeks: int = 12, metric: str = "trimp") -> Status:
     """The status as of `as_of` (inclusive) over the last `weeks` ISO weeks; data after it is ignored."""
-    from .flags import evaluate, hold_events  # flags imports this module's constants
-
     if metric not in METRICS:
         raise ConfigError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
     if weeks < 1:
