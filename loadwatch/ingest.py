@@ -48,10 +48,8 @@ class _Unit:
     """One leaf to import: a plain file, a decompressed .gz, or an archive member."""
 
     display: str
-    opener: Callable[[], BinaryIO]
-    size: int
+    opener: Callable[[], BinaryIO]  # a fresh stream over the (decompressed) content
     in_archive: bool
-    path: Path | None = None  # a plain file on disk (workers can read it themselves)
 
 
 def import_paths(
@@ -72,11 +70,11 @@ def import_paths(
     """
     result = ImportResult(dry_run=dry_run)
     units: list[_Unit] = []
-    archives: list[tuple[str, str, int, int]] = []  # (display, sha256, size, index of first unit)
+    archives: list[tuple[str, str, int]] = []  # (display, sha256, size) of each zip walked
     known = store.known_sources()
     seen: set[Path] = set()  # a file named twice (a folder given twice, or the folder and the file) counts once
     for path in paths:
-        for item in _walk(Path(path), limits, known, result, archives, len(units), seen):
+        for item in _walk(Path(path), limits, known, result, archives, seen):
             units.append(item)
     total = len(units)
     done = 0
@@ -141,8 +139,7 @@ def _walk(
     limits: Limits,
     known: set[str],
     result: ImportResult,
-    archives: list[tuple[str, str, int, int]],
-    first_index: int,
+    archives: list[tuple[str, str, int]],
     seen: set[Path],
 ) -> Iterator[_Unit]:
     if path.is_dir():
@@ -153,7 +150,7 @@ def _walk(
                 result.files.append(FileResult(printable_name(str(child)), "skipped",
                                                error="a symbolic link, not followed; name its target to import it"))
             elif child.is_file():
-                yield from _walk(child, limits, known, result, archives, first_index, seen)
+                yield from _walk(child, limits, known, result, archives, seen)
             elif not child.is_dir():
                 result.files.append(FileResult(printable_name(str(child)), "skipped",
                                                error="not a regular file (a pipe, socket or device)"))
@@ -173,7 +170,6 @@ def _walk(
     try:
         with path.open("rb") as fh:
             head = fh.read(4)
-        size = path.stat().st_size
     except OSError as err:
         result.files.append(FileResult(display, "failed", error=f"cannot read it ({err.strerror})"))
         return
@@ -182,7 +178,7 @@ def _walk(
         if sha in known:
             result.files.append(FileResult(display, "already_imported", format="zip"))
             return
-        archives.append((display, sha, size, first_index))
+        archives.append((display, sha, path.stat().st_size))
         try:
             members = list(walk_zip(str(path), display, limits=limits))
         except LoadwatchError as err:
@@ -192,24 +188,27 @@ def _walk(
             if isinstance(m, Skipped):
                 result.files.append(FileResult(m.display, "failed" if m.failed else "skipped", error=m.reason))
             else:
-                yield from _leaf(m.display, m.opener, m.size, True, limits, None)
+                yield _Unit(m.display, _content_opener(m.opener, m.display, limits), True)
         return
-    yield from _leaf(display, lambda: path.open("rb"), size, False, limits, path)
+    yield _Unit(display, _content_opener(lambda: path.open("rb"), display, limits), False)
 
 
-def _leaf(
-    display: str, opener: Callable[[], BinaryIO], size: int, in_archive: bool, limits: Limits, path: Path | None
-) -> Iterator[_Unit]:
-    """A file or member; a gzip is unwrapped here so that X.fit.gz imports like X.fit."""
-    try:
-        with opener() as fh:
-            head = fh.read(2)
-    except LoadwatchError:
-        head = b""
-    if head == GZIP_MAGIC:
-        yield _Unit(display, lambda: open_gzip(opener, display, limits), size, in_archive)
-    else:
-        yield _Unit(display, opener, size, in_archive, path)
+def _content_opener(opener: Callable[[], BinaryIO], display: str, limits: Limits) -> Callable[[], BinaryIO]:
+    """Open a file or member's content; a gzip is unwrapped, so X.fit.gz imports like X.fit.
+
+    The magic bytes are peeked at on the stream that is read anyway: no extra open per file.
+    """
+
+    def open_content() -> BinaryIO:
+        raw = opener()
+        try:
+            is_gzip = raw.peek(2)[:2] == GZIP_MAGIC  # type: ignore[attr-defined]
+        except BaseException:
+            raw.close()
+            raise
+        return open_gzip(lambda: raw, display, limits) if is_gzip else raw
+
+    return open_content
 
 
 # -- parsing --------------------------------------------------------------------------------------
@@ -378,7 +377,7 @@ def _finish(
 
 
 def _record_archives(
-    store: Store, archives: list[tuple[str, str, int, int]], results: list[FileResult], athlete: str, dry_run: bool
+    store: Store, archives: list[tuple[str, str, int]], results: list[FileResult], athlete: str, dry_run: bool
 ) -> None:
     """Remember a fully imported archive by its own hash so a re-import skips it at once.
 
@@ -387,7 +386,7 @@ def _record_archives(
     """
     if dry_run:
         return
-    for display, sha, size, _ in archives:
+    for display, sha, size in archives:
         prefix = display + "!"
         members = [r for r in results if r.path.startswith(prefix)]
         if any(r.status == "failed" for r in members) or any(r.path == display for r in results):
