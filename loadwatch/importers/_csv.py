@@ -296,6 +296,18 @@ class Problems:
         parsed.daily_steps = [DailySteps(d, n, device, device_kind) for d, n in sorted(totals.items())]
 
 
+def settle(parsed: ParsedFile, *, strict: bool, empty_reason: str) -> ParsedFile:
+    """The end of a steps reader: --strict refuses any bad row; a file whose rows were all bad
+    fails; one with no step values at all is skipped with `empty_reason`."""
+    if strict and parsed.bad_rows:
+        raise CorruptFile(f"{parsed.bad_rows} bad rows (--strict): " + "; ".join(parsed.warnings))
+    if not parsed.daily_steps and not parsed.skip_reason:
+        if parsed.bad_rows:
+            raise CorruptFile("no usable step rows: " + "; ".join(parsed.warnings))
+        parsed.skip_reason = empty_reason
+    return parsed
+
+
 ABSURD = f"with a negative or absurd step count (over {MAX_STEPS_PER_DAY:,} a day)"
 NOT_A_DATE = "with no readable date"
 NOT_A_NUMBER = "with a step count that is not a number"

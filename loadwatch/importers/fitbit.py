@@ -60,13 +60,7 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, **_options: objec
     data = _csv.read_limited(stream, name)
     stripped = data.lstrip()
     parsed = _read_json(data, name) if stripped[:1] in (b"[", b"{") else _read_fitabase(data)
-    if strict and parsed.bad_rows:
-        raise CorruptFile(f"{parsed.bad_rows} bad rows (--strict): " + "; ".join(parsed.warnings))
-    if not parsed.daily_steps and not parsed.skip_reason:
-        if parsed.bad_rows:
-            raise CorruptFile("no usable step rows: " + "; ".join(parsed.warnings))
-        parsed.skip_reason = "a Fitbit steps file with no step values"
-    return parsed
+    return _csv.settle(parsed, strict=strict, empty_reason="a Fitbit steps file with no step values")
 
 
 # -- Fitabase CSV ---------------------------------------------------------------------------------

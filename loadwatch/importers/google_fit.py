@@ -68,13 +68,8 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, **_options: objec
         _read_daily(table, steps_i, parsed)
     else:
         _read_day_file(table, steps_i, name, parsed)
-    if strict and parsed.bad_rows:
-        raise CorruptFile(f"{parsed.bad_rows} bad rows (--strict): " + "; ".join(parsed.warnings))
-    if not parsed.daily_steps and not parsed.skip_reason:
-        if parsed.bad_rows:
-            raise CorruptFile("no usable step rows: " + "; ".join(parsed.warnings))
-        parsed.skip_reason = "a Google Fit file with no step counts (every Step count cell is blank)"
-    return parsed
+    return _csv.settle(parsed, strict=strict,
+                       empty_reason="a Google Fit file with no step counts (every Step count cell is blank)")
 
 
 def _read_daily(table: _csv.Table, steps_i: int, parsed: ParsedFile) -> None:
