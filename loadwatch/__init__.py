@@ -1,77 +1,47 @@
 """loadwatch: training load, overload flags, step goals and back care from watch and phone exports.
 
-The library never prints; it returns named results. Heavy modules load on first use so the
-command line starts fast.
+The library never prints; it returns named results. `loadwatch.api` is the application: one call
+per command (`api.status(store, "me")`, `api.plan(...)`, `api.import_files(...)`), each taking an
+open `Store`. Importing this package loads neither pandas nor matplotlib: the model and the report
+are loaded by the calls that need them.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from . import api as api
+from ._version import __version__ as __version__
+from .config import Profile as Profile
+from .errors import ConfigError as ConfigError
+from .errors import CorruptFile as CorruptFile
+from .errors import HostileInput as HostileInput
+from .errors import LoadwatchError as LoadwatchError
+from .errors import NoData as NoData
+from .errors import StoreError as StoreError
+from .errors import UnsupportedFormat as UnsupportedFormat
+from .models import Activity as Activity
+from .models import DailySteps as DailySteps
+from .models import FileResult as FileResult
+from .models import Flag as Flag
+from .models import ImportResult as ImportResult
+from .models import ParsedFile as ParsedFile
+from .store import Store as Store
 
-from .config import Profile, load_profile
-from .errors import (
-    ConfigError,
-    CorruptFile,
-    HostileInput,
-    LoadwatchError,
-    NoData,
-    StoreError,
-    UnsupportedFormat,
-)
-from .ingest import import_paths
-from .models import Activity, DailySteps, FileResult, Flag, ImportResult, ParsedFile
-from .store import Store
-
-# The analysis API, loaded on first use: `loadwatch.status_from_store(store, "me")` in a notebook.
-_LAZY = {
-    "compute_status": "load",
-    "status_from_store": "load",
-    "Status": "load",
-    "pain_state": "flags",
-    "next_week": "plan",
-    "plan_from_store": "plan",
-    "goals_from_store": "plan",
-    "goal_series": "goals",
-    "write_report": "report",
-    "import_demo": "demo",
-}
-
-
-def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'loadwatch' has no attribute {name!r}")
-
-
-__all__ = [  # noqa: RUF022 (grouped: types, errors, functions)
+__all__ = [
     "Activity",
-    "Flag",
-    "Profile",
-    "Status",
-    "compute_status",
-    "goal_series",
-    "goals_from_store",
-    "import_demo",
-    "load_profile",
-    "next_week",
-    "pain_state",
-    "plan_from_store",
-    "status_from_store",
-    "write_report",
     "ConfigError",
     "CorruptFile",
     "DailySteps",
     "FileResult",
+    "Flag",
     "HostileInput",
     "ImportResult",
     "LoadwatchError",
     "NoData",
     "ParsedFile",
+    "Profile",
     "Store",
     "StoreError",
     "UnsupportedFormat",
     "__version__",
-    "import_paths",
+    "api",
 ]

@@ -5,7 +5,7 @@ Each threshold names its source; change one with `loadwatch profile --set KEY=VA
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from .errors import ConfigError
@@ -46,6 +46,24 @@ class Profile:
         for key, raw in values.items():
             changes[key] = _parse(key, raw)
         return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileView:
+    """An athlete's profile and which of its values were set (the others are defaults)."""
+
+    athlete: str
+    profile: Profile
+    stored: frozenset[str]
+
+    def origin(self, key: str) -> str:
+        """"set", "default" (the documented default) or "" (estimated or unset)."""
+        value = getattr(self.profile, key)
+        return "set" if key in self.stored else "default" if value == getattr(Profile(), key) else ""
+
+    def as_json(self) -> dict[str, Any]:
+        values = asdict(self.profile)
+        return {"athlete": self.athlete, "profile": values, "set": sorted(self.stored & set(values))}
 
 
 _TYPES = {f.name: f.type for f in fields(Profile)}
@@ -99,7 +117,29 @@ def _parse(key: str, raw: str) -> Any:
     return int(value) if kind.startswith("int") else value
 
 
-def load_profile(store: Any, athlete: str) -> Profile:
-    """The athlete's profile: stored values over the defaults."""
-    stored = {k: v for k, v in store.profile(athlete).items() if k in _TYPES}
-    return Profile().with_values(stored)
+def stored_profile(values: dict[str, str]) -> Profile:
+    """The profile from the values a store holds (unknown keys, from a newer loadwatch, ignored)."""
+    return Profile().with_values({k: v for k, v in values.items() if k in _TYPES})
+
+
+def parse_assignments(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """KEY=VALUE strings -> a dict (a later KEY wins)."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{pair!r} is not KEY=VALUE; e.g. --set hr_max_bpm=188")
+        values[key.strip()] = value.strip()
+    return values
+
+
+def updated_profile(current: Profile, pairs: tuple[str, ...] | list[str]) -> tuple[Profile, dict[str, object]]:
+    """`current` with every KEY=VALUE checked and applied, and the changed values to store ("none"
+    clears one, as None). ConfigError on any bad value: nothing is half-applied."""
+    values = parse_assignments(pairs)
+    updated = current.with_values(values)
+    if updated.hr_max_bpm is not None and updated.hr_rest_bpm is not None \
+            and updated.hr_max_bpm <= updated.hr_rest_bpm + 20:
+        raise ConfigError(f"hr_max_bpm {updated.hr_max_bpm:g} must be well above hr_rest_bpm"
+                          f" {updated.hr_rest_bpm:g}")
+    return updated, {key: getattr(updated, key) for key in values}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
+
+from .wording import json_number
 
 # Device kinds and their priority when two sources report steps for the same day: a watch
 # worn all day counts over a phone left on a desk, a manual entry only fills gaps.
 DEVICE_PRIORITY: dict[str, int] = {"watch": 3, "tracker": 3, "phone": 2, "manual": 1, "unknown": 0}
+PAIN_WHERE = ("lower", "upper", "other")  # where a pain log says it hurts (`log pain --where`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +84,18 @@ class Flag:
 
     def as_json(self) -> dict[str, object]:
         return {"rule": self.rule, "severity": self.severity, "day": self.day.isoformat(),
-                "value": self.value, "threshold": self.threshold, "message": self.message,
-                "evidence": self.evidence}
+                "value": json_number(self.value, 4), "threshold": json_number(self.threshold, 4),
+                "message": self.message, "evidence": self.evidence}
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A sentence the status adds about what it assumed or could not know. `kind` says what it is
+    about (stale | hr | sex | load_source | metric | no_sessions | acwr), so a reader picks notes
+    by kind, never by their words."""
+
+    kind: str
+    text: str
 
 
 @dataclass(slots=True)
@@ -120,6 +134,23 @@ class ImportResult:
     files: list[FileResult] = field(default_factory=list)
     dry_run: bool = False
 
+    @property
+    def nothing_found(self) -> bool:
+        """No file at all was found under the paths given (an empty folder)."""
+        return not self.files
+
+    @property
+    def sessions(self) -> int:
+        return sum(f.sessions for f in self.files)
+
+    @property
+    def days(self) -> int:
+        return sum(f.days for f in self.files)
+
+    @property
+    def duplicate_sessions(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
     def count(self, *statuses: str) -> int:
         return sum(1 for f in self.files if f.status in statuses)
 
@@ -132,16 +163,10 @@ class ImportResult:
         return self.count("failed")
 
     @property
-    def exit_code(self) -> int:
-        """0 nothing failed; with failures: 3 when other files' data is in the store, 1 when none is.
-
-        A file counts as in the store when it was imported now or before, or all its sessions were
-        already there (a duplicate); a skipped file (settings, a readme in a zip) does not.
-        """
-        if not self.failed:
-            return 0
-        good = self.count("imported", "recovered", "already_imported", "duplicate")
-        return 3 if good else 1
+    def in_store(self) -> int:
+        """Files whose data is in the store: imported now or before, or whose sessions all were already
+        there (a duplicate); a skipped file (settings, a readme in a zip) does not count."""
+        return self.count("imported", "recovered", "already_imported", "duplicate")
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -153,3 +178,195 @@ class ImportResult:
             "dry_run": self.dry_run,
             "files": [f.as_json() for f in self.files],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """What one source file added: new sessions, sessions already stored via another file, days."""
+
+    sessions: int
+    duplicates: int
+    days: int
+    already_imported: bool = False
+
+
+@dataclass(slots=True)
+class ForgetOutcome:
+    """What `forget` removed: ledger paths, sessions deleted, sessions kept (re-pointed to another
+    file that also held them), and (athlete, day) step rows changed."""
+
+    dry_run: bool = False
+    sources: list[str] = field(default_factory=list)
+    sessions_removed: int = 0
+    sessions_kept: int = 0
+    days_changed: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {"dry_run": self.dry_run, "sources": list(self.sources), "sessions_removed": self.sessions_removed,
+                "sessions_kept": self.sessions_kept, "days_changed": self.days_changed}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One stored session as `loadwatch sessions` lists it (local_start is the naive local wall time)."""
+
+    id: int
+    start_utc: datetime
+    utc_offset_s: int
+    local_start: datetime
+    sport: str
+    sub_sport: str | None
+    duration_s: float
+    moving_s: float | None
+    distance_m: float | None
+    ascent_m: float | None
+    avg_hr: float | None
+    max_hr: float | None
+    steps: int | None
+    calories: float | None
+    device: str | None
+    rpe: float | None
+    recovered: bool
+    source: str
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, Any] = asdict(self)
+        out["start_utc"], out["local_start"] = self.start_utc.isoformat(), self.local_start.isoformat()
+        for key in ("duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "calories", "rpe"):
+            value = json_number(out[key])
+            out[key] = None if value is None else float(value)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class StepDay:
+    """One local day's step total from its primary source."""
+
+    day: date
+    steps: int
+    source: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"day": self.day.isoformat(), "steps": self.steps, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One row of the import ledger. `error` holds why a file was skipped; `warnings` what was odd."""
+
+    sha256: str
+    path: str
+    format: str | None
+    size_bytes: int
+    imported_at: str
+    status: str
+    error: str | None
+    athlete: str
+    n_records: int
+    n_sessions: int
+    n_duplicates: int
+    n_days: int
+    warnings: list[str]
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalDay:
+    """One day's step goal: the goal, the sentence behind it, the goal a week before (None in the
+    first week), whether the weekly-rise cap or a hold set it, and the age ceiling."""
+
+    day: date
+    goal: int
+    why: str
+    week_before: int | None
+    capped: bool
+    held: bool
+    ceiling: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"day": self.day.isoformat(), "goal": self.goal, "why": self.why, "week_before": self.week_before,
+                "capped": self.capped, "held": self.held, "ceiling": self.ceiling}
+
+
+@dataclass(frozen=True, slots=True)
+class RpeEntry:
+    """A checked RPE log: the session it belongs to, its local day and the CR-10 value."""
+
+    session_id: int
+    day: date
+    rpe: float
+
+
+@dataclass(frozen=True, slots=True)
+class PainEntry:
+    """A stored pain log, and the red flags of the pain episode it belongs to (empty: none)."""
+
+    log_id: int
+    day: date
+    where: str
+    level: int
+    radiates: bool
+    numbness: bool
+    red_flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthChange:
+    """A step of the strength progression: on `day`, `exercise` moved `kind` = "harder" | "easier"
+    to `to`, or stayed ("stuck": it hurt and there is nothing easier). `dose` is the top dose done."""
+
+    day: date
+    exercise: str
+    kind: str
+    to: str | None = None
+    dose: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        """The change as a sentence without its day, e.g. "Glute bridge hurt, back to Superman"."""
+        if self.kind == "harder":
+            return f"{self.exercise} done at {self.dose} without pain twice, on to {self.to}"
+        if self.kind == "easier":
+            return f"{self.exercise} hurt, back to {self.to}"
+        return (f"{self.exercise} hurt; no easier exercise left, so it stays at the lowest dose: go slowly and stop "
+                "if it hurts")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.sentence}"
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthEntry:
+    """A stored strength log, and the progression changes it caused."""
+
+    day: date
+    exercise: str
+    sets: int
+    reps: int | None
+    hold_s: int | None
+    pain: bool
+    changes: tuple[StrengthChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedLogs:
+    """How many log entries of each kind were added (`skipped`: already in the store, identical)."""
+
+    rpe: int = 0
+    pain: int = 0
+    strength: int = 0
+    skipped: int = 0
+
+    @property
+    def added(self) -> int:
+        return self.rpe + self.pain + self.strength
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """What `import_demo` did: the import result of the device files and the logs applied."""
+
+    imported: ImportResult
+    logs: AppliedLogs

@@ -8,6 +8,15 @@ FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z as a Unix timestamp (FIT profile
 FIT_SYSTEM_TIME_MAX = 0x10000000  # FIT date_time below this is "seconds since device power on"
 MAX_ABS_UTC_OFFSET_S = 14 * 3600  # no place on Earth is further than UTC+14 / UTC-12
 
+# The load series a status can be in (`--metric`), and the unit each is counted in.
+METRICS = ("trimp", "srpe", "duration", "distance", "steps")
+METRIC_UNITS = {"trimp": "TRIMP", "srpe": "AU (RPE x min)", "duration": "min", "distance": "km", "steps": "steps"}
+
+# Unit names as exports spell them (Apple Health's unit attributes) -> SI (metres, seconds) or kcal.
+METRES_PER = {"m": 1.0, "km": 1000.0, "mi": 1609.344, "yd": 0.9144, "ft": 0.3048, "cm": 0.01}
+SECONDS_PER = {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0, "ms": 0.001}
+KCAL_PER = {"kcal": 1.0, "Cal": 1.0, "cal": 0.001, "kJ": 1 / 4.184, "J": 1 / 4184}
+
 
 def fit_to_datetime(fit_s: int | float) -> datetime:
     """FIT date_time (seconds since 1989-12-31 UTC) -> aware UTC datetime."""

@@ -1,22 +1,23 @@
-"""The `loadwatch` command: a thin click layer over the library, and the only code that prints.
+"""The `loadwatch` command: a thin click layer over `loadwatch.api`, and the only code that prints.
 
-Every command module below registers on `cli`; each command calls one library function a
-notebook could call too. LoadwatchError becomes one line `Error: ...` on stderr here, never a
+One module per command group, in the order of the command tree; each command calls one `api`
+function and prints its result. LoadwatchError becomes one line `Error: ...` on stderr here, never a
 traceback.
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..errors import LoadwatchError
-from ._common import HEALTH_NOTE, Context, default_db_path
+from ..wording import HEALTH_NOTE
+from . import data, demo, imports, log, plan, profile, report, status
+from ._common import Context, default_db_path
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 error (nothing could be done); 2 usage error; "
@@ -41,7 +42,7 @@ class _Group(click.Group):
 class _Failure(click.ClickException):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
-        self.exit_code = code
+        self.exit_code = code  # type: ignore[misc]  # click declares exit_code a ClassVar; each error has its own
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -68,24 +69,17 @@ def cli(ctx: click.Context, db_path: Path | None, athlete: str, as_of: Any) -> N
     ctx.call_on_close(ctx.obj.close)
 
 
+# The command tree: getting data in, what it says, what you enter, next week, the report, the demo, your data.
+for command in (imports.import_command, imports.sessions_command, imports.steps_command, status.status_command,
+                log.log_group, profile.profile_command, plan.plan_command, plan.goals_command,
+                report.report_command, demo.demo_command, data.sources_command, data.forget_command,
+                data.export_command):
+    cli.add_command(command)
+
+
 def main() -> None:
     """Entry point for `python -m loadwatch`."""
     cli(prog_name="loadwatch")
 
 
-# Command modules register themselves on `cli` when imported. One module per area, so the
-# commands of each area live beside each other; the list is the order of `loadwatch --help`.
-COMMAND_MODULES = ("imports", "status", "plan", "report", "demo", "data")
-
-
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as err:  # an area not built yet
-            if err.name != f"{__name__}.{name}":
-                raise
-
-
-_register()
 __all__ = ["cli", "main"]

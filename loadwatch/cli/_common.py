@@ -1,9 +1,8 @@
-"""What the command modules share: the context object, JSON output, the health note."""
+"""What the command modules share: the context object with the store, today, JSON output."""
 
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,11 +12,6 @@ import click
 import platformdirs
 
 from ..store import Store
-
-HEALTH_NOTE = (
-    "loadwatch is a training aid, not a diagnosis. See a doctor for back pain that spreads into a "
-    "leg, numbness or tingling, or pain that does not ease with rest."
-)
 
 
 def default_db_path() -> Path:
@@ -39,6 +33,11 @@ class Context:
             self._store = Store(self.db_path)
         return self._store
 
+    @property
+    def today(self) -> date:
+        """The --as-of day, else today."""
+        return self.as_of or date.today()
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -46,17 +45,8 @@ class Context:
 
 
 def echo_json(data: Any) -> None:
-    """Print data as JSON on stdout (dates and numpy numbers made plain)."""
-    click.echo(json.dumps(data, indent=2, default=_plain, ensure_ascii=False))
+    """Print data (already made of plain types by the results' `as_json`) as JSON on stdout."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def stderr_is_tty() -> bool:
-    return sys.stderr.isatty()
+__all__ = ["Context", "default_db_path", "echo_json"]

@@ -9,13 +9,11 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from ..demo import LAST_DAY, import_demo
-from ..load import status_from_store
+from .. import api
 from ..store import Store
-from . import cli
 from ._common import Context
-from .imports import _print_summary
-from .status import _print_status
+from .imports import print_summary
+from .status import print_status
 
 DEFAULT_PDF = "loadwatch-demo.pdf"
 
@@ -33,7 +31,7 @@ def _demo_db(ctx: click.Context, own: Path | None) -> tuple[Path, bool]:
     return Path(tempfile.mkdtemp(prefix="loadwatch-demo-")) / "demo.sqlite", True
 
 
-@cli.command("demo")
+@click.command("demo")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=Path(DEFAULT_PDF),
               show_default=True, metavar="FILE.pdf",
               help="Where to write the demo's report (a folder gets loadwatch-demo.pdf).")
@@ -56,25 +54,23 @@ def demo_command(ctx: click.Context, output: Path, db_path: Path | None) -> None
     holds other imports. Running it again on its own store adds nothing twice.
     """
     obj: Context = ctx.obj
-    as_of = obj.as_of or LAST_DAY
+    as_of = obj.as_of or api.DEMO_LAST_DAY
     path, temporary = _demo_db(ctx, db_path)
     if output.is_dir():
         output = output / DEFAULT_PDF
-    from ..report.pdf import write_report  # matplotlib is loaded only here
-
     with Store(path) as store:
-        result = import_demo(store, obj.athlete)
+        result = api.import_demo(store, obj.athlete)
         click.echo(f"Demo athlete imported into {'a temporary store ' if temporary else ''}{path}")
-        _print_summary(result.imported)
+        print_summary(result.imported)
         logs = result.logs
         again = f" ({logs.skipped} already there)" if logs.skipped else ""
         click.echo(f"Logged {logs.rpe} RPE(s), {logs.pain} day(s) of pain and {logs.strength} strength exercise(s)"
-                   f"{again}; the store holds {len(store.sessions(obj.athlete))} sessions and"
-                   f" {len(store.daily_steps(obj.athlete))} days of steps.")
+                   f"{again}; the store holds {len(api.sessions(store, obj.athlete))} sessions and"
+                   f" {len(api.steps(store, obj.athlete))} days of steps.")
         click.echo("")
-        _print_status(status_from_store(store, obj.athlete, as_of=as_of))
+        print_status(api.status(store, obj.athlete, as_of=as_of))
         click.echo("")
-        report = write_report(store, obj.athlete, output, as_of=as_of)
+        report = api.report(store, obj.athlete, output, as_of=as_of)
     click.echo(f"Wrote {report.path} ({report.pages} pages)")
     click.echo(report.summary)
     look = ["loadwatch", "--db", str(path)]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
-from ..importers.csv_steps import MAP_KEYS
-from ..ingest import import_paths
+from .. import api
+from ..errors import NoData
+from ..importers.base import COLUMN_MAP_KEYS
 from ..models import ImportResult
-from . import cli
+from ..wording import hms
 from ._common import Context, echo_json
 
 
@@ -23,13 +23,13 @@ def _parse_map(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     mapping: dict[str, str] = {}
     for part in value.split(","):
         key, sep, col = part.partition("=")
-        if not sep or key.strip().lower() not in MAP_KEYS or not col.strip():
+        if not sep or key.strip().lower() not in COLUMN_MAP_KEYS or not col.strip():
             raise click.BadParameter("use --map date=COL,steps=COL (optionally device=COL, order=dmy|mdy)")
         mapping[key.strip().lower()] = col.strip()
     return mapping
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object on stdout.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, store nothing.")
@@ -69,26 +69,32 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
             bar.__enter__()
         bar.update(1)
 
-    options = {"column_map": column_map} if column_map else {}
+    options: dict[str, object] = {"column_map": column_map} if column_map else {}
     try:
-        result = import_paths(obj.store, paths, athlete=obj.athlete, strict=strict, dry_run=dry_run,
-                              on_progress=progress, options=options)
+        result = api.import_files(obj.store, paths, athlete=obj.athlete, strict=strict, dry_run=dry_run,
+                                  on_progress=progress, options=options)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if as_json:
         echo_json(result.as_json())
     else:
-        _print_summary(result)
-    if not result.files:
+        print_summary(result)
+    if result.nothing_found:
         shown = ", ".join(str(p) for p in paths)
-        click.echo(f"Error: no files found in {shown}; point loadwatch at a file, a folder of files or an export "
-                   "archive", err=True)
-        sys.exit(1)
-    sys.exit(result.exit_code)
+        raise NoData(f"no files found in {shown}; point loadwatch at a file, a folder of files or an export archive")
+    sys.exit(exit_code(result))
 
 
-def _print_summary(result: ImportResult) -> None:
+def exit_code(result: ImportResult) -> int:
+    """0 nothing failed; with failures: 3 when other files' data is in the store, 1 when none is."""
+    if not result.failed:
+        return 0
+    return 3 if result.in_store else 1
+
+
+def print_summary(result: ImportResult) -> None:
+    """The per-file errors and warnings on stderr, then one line of counts."""
     for f in result.files:
         if f.status == "failed":
             click.echo(f"Error: {f.path}: {f.error}", err=True)
@@ -98,17 +104,15 @@ def _print_summary(result: ImportResult) -> None:
         for w in f.warnings if f.status != "recovered" else []:
             click.echo(f"Warning: {f.path}: {w}", err=True)
     counts = result.as_json()
-    sessions = sum(f.sessions for f in result.files)
-    days = sum(f.days for f in result.files)
     prefix = "Dry run, nothing stored: would import" if result.dry_run else "Imported"
     click.echo(
-        f"{prefix} {counts['imported']} file(s) ({sessions} new session(s), {days} day(s) of steps); "
+        f"{prefix} {counts['imported']} file(s) ({result.sessions} new session(s), {result.days} day(s) of steps); "
         f"{counts['already_imported']} already imported, {counts['duplicates']} duplicate(s), "
         f"{counts['skipped']} skipped, {counts['failed']} failed."
     )
-    dup_sessions = sum(f.duplicates for f in result.files)
-    if dup_sessions:
-        click.echo(f"{dup_sessions} session(s) were already stored from another file and were not added again.")
+    if result.duplicate_sessions:
+        click.echo(f"{result.duplicate_sessions} session(s) were already stored from another file and were not"
+                   " added again.")
 
 
 def _since_option(fn: Any) -> Any:
@@ -116,11 +120,15 @@ def _since_option(fn: Any) -> Any:
                         help="Only from this local date on (YYYY-MM-DD).")(fn)
 
 
-@cli.command("sessions")
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.command("sessions")
 @_since_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of sessions on stdout.")
 @click.pass_obj
-def sessions_command(obj: Context, since: Any, as_json: bool) -> None:
+def sessions_command(obj: Context, since: datetime | None, as_json: bool) -> None:
     """List stored sessions: local start, sport, duration, distance, average HR.
 
     \b
@@ -128,53 +136,26 @@ def sessions_command(obj: Context, since: Any, as_json: bool) -> None:
     "sport", "sub_sport", "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr",
     "max_hr", "steps", "calories", "device", "rpe", "recovered", "source"}.
     """
-    frame = obj.store.sessions(obj.athlete, since=_day(since))
+    rows = api.sessions(obj.store, obj.athlete, since=_day(since))
     if as_json:
-        echo_json(sessions_json(frame))
+        echo_json([r.as_json() for r in rows])
         return
-    if frame.empty:
+    if not rows:
         click.echo("No sessions stored yet. Import some: loadwatch import PATH")
         return
     click.echo(f"{'local start':<17} {'sport':<16} {'duration':>8} {'km':>7} {'avg HR':>6}")
-    for row in frame.itertuples():
-        km = "" if pd.isna(row.distance_m) else f"{row.distance_m / 1000:.2f}"
-        hr = "" if pd.isna(row.avg_hr) else f"{row.avg_hr:.0f}"
-        click.echo(f"{row.local_start:%Y-%m-%d %H:%M} {row.sport[:16]:<16} {_hms(row.duration_s):>8} {km:>7} {hr:>6}")
-    click.echo(f"{len(frame)} session(s).")
+    for r in rows:
+        km = "" if r.distance_m is None else f"{r.distance_m / 1000:.2f}"
+        hr = "" if r.avg_hr is None else f"{r.avg_hr:.0f}"
+        click.echo(f"{r.local_start:%Y-%m-%d %H:%M} {r.sport[:16]:<16} {hms(r.duration_s):>8} {km:>7} {hr:>6}")
+    click.echo(f"{len(rows)} session(s).")
 
 
-def sessions_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The public JSON shape of `loadwatch sessions --json`."""
-    out = []
-    for row in frame.itertuples():
-        out.append({
-            "id": int(row.id),
-            "start_utc": row.start_utc.isoformat(),
-            "utc_offset_s": int(row.utc_offset_s),
-            "local_start": row.local_start.isoformat(),
-            "sport": row.sport,
-            "sub_sport": row.sub_sport,
-            "duration_s": _num(row.duration_s),
-            "moving_s": _num(row.moving_s),
-            "distance_m": _num(row.distance_m),
-            "ascent_m": _num(row.ascent_m),
-            "avg_hr": _num(row.avg_hr),
-            "max_hr": _num(row.max_hr),
-            "steps": None if pd.isna(row.steps) else int(row.steps),
-            "calories": _num(row.calories),
-            "device": row.device,
-            "rpe": _num(row.rpe),
-            "recovered": bool(row.recovered),
-            "source": row.source,
-        })
-    return out
-
-
-@cli.command("steps")
+@click.command("steps")
 @_since_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of days on stdout.")
 @click.pass_obj
-def steps_command(obj: Context, since: Any, as_json: bool) -> None:
+def steps_command(obj: Context, since: datetime | None, as_json: bool) -> None:
     """List daily steps: one row per local day, from the day's primary source.
 
     When several sources report the same day (a watch and a phone), the watch counts over the
@@ -183,27 +164,14 @@ def steps_command(obj: Context, since: Any, as_json: bool) -> None:
     \b
     --json prints a list of {"day", "steps", "source"}.
     """
-    frame = obj.store.daily_steps(obj.athlete, since=_day(since))
+    days = api.steps(obj.store, obj.athlete, since=_day(since))
     if as_json:
-        echo_json([{"day": r.day.isoformat(), "steps": int(r.steps), "source": r.source} for r in frame.itertuples()])
+        echo_json([d.as_json() for d in days])
         return
-    if frame.empty:
+    if not days:
         click.echo("No daily steps stored yet. Import a watch or phone export: loadwatch import PATH")
         return
     click.echo(f"{'day':<10} {'steps':>7}  source")
-    for r in frame.itertuples():
-        click.echo(f"{r.day.isoformat():<10} {r.steps:>7,}  {r.source}")
-    click.echo(f"{len(frame)} day(s).")
-
-
-def _day(value: Any) -> date | None:
-    return value.date() if value is not None else None
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
-
-
-def _hms(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    for d in days:
+        click.echo(f"{d.day.isoformat():<10} {d.steps:>7,}  {d.source}")
+    click.echo(f"{len(days)} day(s).")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
-from ..load import METRICS
-from . import cli
+from .. import api
+from ..units import METRICS
 from ._common import Context
 
 
-@cli.command("report")
+@click.command("report")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None, metavar="FILE.pdf",
               help="Where to write the PDF (a folder takes the default name). "
                    "Default: loadwatch-ATHLETE-YYYY-Www.pdf in the current folder.")
@@ -30,9 +29,6 @@ def report_command(obj: Context, output: Path | None, weeks: int, metric: str) -
     5 next week's plan (runs, strength, stretches); 6 method card and data quality.
     The same store and options give a byte-identical PDF (its dates are the --as-of day).
     """
-    from ..report.pdf import write_report  # matplotlib is loaded only here
-
-    result = write_report(obj.store, obj.athlete, output, as_of=obj.as_of or date.today(), weeks=weeks,
-                          metric=metric)
+    result = api.report(obj.store, obj.athlete, output, as_of=obj.today, weeks=weeks, metric=metric)
     click.echo(f"Wrote {result.path} ({result.pages} pages)")
     click.echo(result.summary)

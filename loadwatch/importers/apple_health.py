@@ -26,17 +26,16 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 from xml.parsers import expat
 
 import numpy as np
 
 from ..errors import CorruptFile, HostileInput
 from ..models import Activity, ParsedFile
+from ..units import KCAL_PER, METRES_PER, SECONDS_PER
 from ._xml import sniff_markers, strip_head
-from .apple_steps import DEVICE as DEVICE  # re-exported: the merge moved to apple_steps
-from .apple_steps import SOURCE_PRIORITY as SOURCE_PRIORITY
-from .apple_steps import _source_kind, _Steps
+from .apple_steps import StepSamples, source_kind
 
 FORMAT = "apple_health"
 CHUNK_BYTES = 1 << 20
@@ -64,9 +63,6 @@ _SPORTS: dict[str, tuple[str, str | None]] = {  # HKWorkoutActivityType... -> (s
     "Basketball": ("basketball", None), "Golf": ("golf", None), "Climbing": ("rock_climbing", None),
     "PaddleSports": ("paddling", None), "Boxing": ("boxing", None), "SwimBikeRun": ("multisport", None),
 }
-_METRES = {"m": 1.0, "km": 1000.0, "mi": 1609.344, "yd": 0.9144, "ft": 0.3048, "cm": 0.01}
-_SECONDS = {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0, "ms": 0.001}
-_KCAL = {"kcal": 1.0, "Cal": 1.0, "cal": 0.001, "kJ": 1 / 4.184, "J": 1 / 4184}
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -74,7 +70,7 @@ def sniff(head: bytes, name: str) -> bool:
     return sniff_markers(head, b"<HealthData", b"<!DOCTYPE HealthData")
 
 
-def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: Any) -> ParsedFile:
+def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
     """Stream an export.xml into daily steps and workouts (see the module docstring)."""
     reader = _Reader()
     reader.run(stream)
@@ -145,7 +141,7 @@ class _Reader:
         self.parser.EntityDeclHandler = self._refuse_entity
         self.parser.ExternalEntityRefHandler = self._refuse_external
         self.parser.StartElementHandler = self._start
-        self.steps = _Steps()
+        self.steps = StepSamples()
         self.hr_t = array("q")
         self.hr_v = array("H")
         self.workouts: list[_Workout] = []
@@ -283,7 +279,7 @@ class _Reader:
             return
         source = attrs.get("sourceName", "")
         if self.kinds.get(source) != "watch":  # a source is a watch once any of its samples says so
-            self.kinds[source] = _source_kind(source, attrs.get("device", ""))
+            self.kinds[source] = source_kind(source, attrs.get("device", ""))
         self.steps.add(source, start[0], end[0], value, start[1])
 
     def _heart(self, attrs: dict[str, str]) -> None:
@@ -323,7 +319,7 @@ def _activity(w: _Workout, start: tuple[int, int], end: int, t: np.ndarray, v: n
     a = w.attrs
     active = None
     if a.get("duration"):
-        active = _number(a["duration"]) * _SECONDS.get(a.get("durationUnit", "min"), 60.0)
+        active = _number(a["duration"]) * SECONDS_PER.get(a.get("durationUnit", "min"), 60.0)
     elapsed = float(end - start[0])
     if active is not None and active > elapsed:  # dates have whole seconds; duration has decimals
         elapsed = active
@@ -331,15 +327,15 @@ def _activity(w: _Workout, start: tuple[int, int], end: int, t: np.ndarray, v: n
     avg_stat = max_stat = None
     for kind, stat in w.stats.items():
         if kind.startswith("HKQuantityTypeIdentifierDistance") and stat.get("sum"):
-            distance = (distance or 0.0) + _number(stat["sum"]) * _METRES.get(stat.get("unit", "m"), 1.0)
+            distance = (distance or 0.0) + _number(stat["sum"]) * METRES_PER.get(stat.get("unit", "m"), 1.0)
         elif kind == "HKQuantityTypeIdentifierActiveEnergyBurned" and stat.get("sum"):
-            energy = _number(stat["sum"]) * _KCAL.get(stat.get("unit", "kcal"), 1.0)
+            energy = _number(stat["sum"]) * KCAL_PER.get(stat.get("unit", "kcal"), 1.0)
         elif kind == HEART:
             avg_stat, max_stat = _number(stat.get("average")), _number(stat.get("maximum"))
     if distance is None and a.get("totalDistance"):
-        distance = _number(a["totalDistance"]) * _METRES.get(a.get("totalDistanceUnit", "km"), 1000.0)
+        distance = _number(a["totalDistance"]) * METRES_PER.get(a.get("totalDistanceUnit", "km"), 1000.0)
     if energy is None and a.get("totalEnergyBurned"):
-        energy = _number(a["totalEnergyBurned"]) * _KCAL.get(a.get("totalEnergyBurnedUnit", "kcal"), 1.0)
+        energy = _number(a["totalEnergyBurned"]) * KCAL_PER.get(a.get("totalEnergyBurnedUnit", "kcal"), 1.0)
     lo, hi = np.searchsorted(t, start[0], "left"), np.searchsorted(t, end, "right")
     seg_t, seg_v = t[lo:hi], v[lo:hi]
     hist: dict[int, float] = {}
@@ -379,7 +375,7 @@ def _ascent(text: str | None) -> float | None:
     if not text or " " not in text:
         return None
     value, unit = text.split(" ", 1)
-    metres = _number(value) * _METRES.get(unit.strip(), float("nan"))
+    metres = _number(value) * METRES_PER.get(unit.strip(), float("nan"))
     return None if metres != metres else round(metres, 1)
 
 

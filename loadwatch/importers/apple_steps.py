@@ -7,7 +7,7 @@ within a sample). Days are local days in each sample's own offset (`+0100`/`+020
 sample crossing midnight is split by time. One DailySteps per day, device "Apple Health (merged)",
 kind "watch" when a watch contributed samples that day, else "phone".
 
-Used by `apple_health` (the parser collects samples with `_Steps.add`, then calls `daily()`).
+Used by `apple_health` (the parser collects samples with `StepSamples.add`, then calls `daily()`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ DEVICE = "Apple Health (merged)"
 SOURCE_PRIORITY = {"watch": 3, "phone": 2, "app": 1}  # Apple's default order: watch, iPhone, apps
 
 
-def _source_kind(source: str, device: str) -> str:
+def source_kind(source: str, device: str) -> str:
+    """watch | phone | app, from a sample's sourceName and device description."""
     low = source.lower()
     if "watch" in low or "model:Watch" in device:
         return "watch"
@@ -32,7 +33,7 @@ def _source_kind(source: str, device: str) -> str:
     return "app"
 
 
-class _Steps:
+class StepSamples:
     """Step samples per source as compact arrays; `daily()` merges them by source priority."""
 
     def __init__(self) -> None:
@@ -127,3 +128,6 @@ def _uncovered_fraction(s: np.ndarray, e: np.ndarray, us: np.ndarray, ue: np.nda
     inside = (us[k] <= s) & (s < ue[k])
     frac = np.where(length > 0, 1.0 - overlap / np.where(length > 0, length, 1.0), np.where(inside, 0.0, 1.0))
     return np.clip(frac, 0.0, 1.0)
+
+
+__all__ = ["DEVICE", "SOURCE_PRIORITY", "StepSamples", "source_kind"]

@@ -11,6 +11,7 @@ from typing import BinaryIO, Protocol
 from ..models import ParsedFile
 
 SNIFF_BYTES = 4096  # how much of a file `sniff` sees
+COLUMN_MAP_KEYS = ("date", "steps", "device", "order")  # what the CSV step reader's `column_map` names
 
 
 class Importer(Protocol):
@@ -22,6 +23,8 @@ class Importer(Protocol):
         """True when `head` (the first SNIFF_BYTES of the file) is this format. `name` only breaks ties."""
         ...
 
-    def read(self, stream: BinaryIO, *, name: str, strict: bool = False) -> ParsedFile:
-        """Parse the whole stream. `strict` turns recoverable problems into CorruptFile."""
+    def read(self, stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
+        """Parse the whole stream. `strict` turns recoverable problems into CorruptFile. `options` are
+        the import's reader options (`column_map` for CSV step logs); a reader ignores the ones it
+        does not take."""
         ...

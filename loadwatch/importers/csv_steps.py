@@ -20,11 +20,13 @@ Decisions (README "Importing"):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import BinaryIO
 
 from ..errors import ConfigError, CorruptFile, UnsupportedFormat
 from ..models import DailySteps, ParsedFile
 from . import _csv
+from .base import COLUMN_MAP_KEYS
 
 FORMAT = "csv_steps"
 DEVICE_KIND = "manual"
@@ -51,7 +53,6 @@ FOREIGN_MARKERS = ("activity id", "activity type", "elapsed time", "moving time"
 OTHER_MEASURES = ("weight", "gewicht", "peso", "poids", "sleep", "schlaf", "heart", "puls", "pulse", "bpm",
                   "calorie", "calories", "kcal", "kalorien", "distance", "km", "miles", "meter", "metres",
                   "minutes", "duration", "dauer", "temperature", "glucose", "pressure", "blood", "spo2")
-MAP_KEYS = ("date", "steps", "device", "order")
 
 
 # -- sniffing -------------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ def _steps_columns(header: Sequence[str]) -> list[int]:
 
 # -- reading --------------------------------------------------------------------------------------
 def read(stream: BinaryIO, *, name: str, strict: bool = False, column_map: dict[str, str] | None = None,
-         **_options: object) -> ParsedFile:
+         **options: object) -> ParsedFile:
     """Parse a step log into one DailySteps per day (per device when the log has a device column)."""
     parsed = ParsedFile(FORMAT)
     text, enc_warning = _csv.decode(_csv.read_limited(stream, name))
@@ -133,8 +134,8 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, column_map: dict[
     date_cells = [rec[date_i] if date_i < len(rec) else "" for rec, _ in rows]
     dates = _csv.parse_dates(date_cells, mapping.get("order"), column=header[date_i].strip() or "date")
     problems = _csv.Problems()
-    sums: dict[tuple[object, str], int] = {}
-    timed: set[tuple[object, str]] = set()
+    sums: dict[tuple[date, str], int] = {}
+    timed: set[tuple[date, str]] = set()
     repeated = 0
     for (rec, line), day, has_time in zip(rows, dates.days, dates.has_time, strict=True):
         where = _csv.example(rec, table.delimiter, line)
@@ -165,21 +166,14 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, column_map: dict[
     if repeated:
         parsed.warnings.append(f"{repeated} day{'s' if repeated != 1 else ''} listed more than once;"
                                " kept the largest value of each, not the sum")
-    if strict and problems.total:
-        raise CorruptFile(f"{problems.total} bad rows (--strict): " + "; ".join(problems.warnings()))
-    if not sums:
-        if problems.total:
-            raise CorruptFile("no usable step rows: " + "; ".join(problems.warnings()))
-        parsed.skip_reason = "a step log with a header but no step rows"
-        return parsed
-    parsed.daily_steps = [DailySteps(day, steps, device, DEVICE_KIND)  # type: ignore[arg-type]
+    parsed.daily_steps = [DailySteps(day, steps, device, DEVICE_KIND)
                           for (day, device), steps in sorted(sums.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))]
-    return parsed
+    return _csv.settle(parsed, strict=strict, empty_reason="a step log with a header but no step rows")
 
 
 def _check_map(column_map: dict[str, str] | None) -> dict[str, str]:
     mapping = {k.strip().lower(): v for k, v in (column_map or {}).items()}
-    unknown = sorted(set(mapping) - set(MAP_KEYS))
+    unknown = sorted(set(mapping) - set(COLUMN_MAP_KEYS))
     if unknown:
         raise ConfigError(f"--map does not know {', '.join(unknown)}; use date=COL,steps=COL (optionally"
                           " device=COL, order=dmy|mdy)")

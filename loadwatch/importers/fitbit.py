@@ -56,7 +56,7 @@ def sniff(head: bytes, name: str) -> bool:
     return len(names) > 1 and names[0] == "id" and names[1] in FITABASE_DATES
 
 
-def read(stream: BinaryIO, *, name: str, strict: bool = False, **_options: object) -> ParsedFile:
+def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
     data = _csv.read_limited(stream, name)
     stripped = data.lstrip()
     parsed = _read_json(data, name) if stripped[:1] in (b"[", b"{") else _read_fitabase(data)

@@ -50,7 +50,7 @@ def sniff(head: bytes, name: str) -> bool:
     return names[0] == "date" or {"start time", "end time"} <= set(names)
 
 
-def read(stream: BinaryIO, *, name: str, strict: bool = False, **_options: object) -> ParsedFile:
+def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
     data = _csv.read_limited(stream, name)
     if _JSON_HEAD.match(data):
         return _read_json(data)

@@ -10,7 +10,7 @@ an offset. Files without times are routes, not activities: skipped with the reas
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import gpxpy
 import gpxpy.gpx
@@ -29,7 +29,7 @@ def sniff(head: bytes, name: str) -> bool:
     return sniff_markers(head, b"<gpx")
 
 
-def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: Any) -> ParsedFile:
+def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
     """Parse a GPX file into one Activity per timed track (see the module docstring)."""
     data = read_small(stream, "GPX")
     gpx = _parse(data)

@@ -9,7 +9,7 @@ the heart-rate histogram and ascent. Courses files (planned routes) are skipped 
 from __future__ import annotations
 
 import re
-from typing import Any, BinaryIO
+from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -29,7 +29,7 @@ def sniff(head: bytes, name: str) -> bool:
     return sniff_markers(head, b"<TrainingCenterDatabase")
 
 
-def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: Any) -> ParsedFile:
+def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
     """Parse a TCX file into one Activity per `<Activity>` (multisport parts included)."""
     root = _parse(read_small(stream, "TCX"))
     parsed = ParsedFile(FORMAT)

@@ -1,19 +1,5 @@
-"""The load report PDF: `write_report(store, athlete, path, as_of=, weeks=, metric=)`.
+"""The load report: figures (matplotlib, no I/O) -> pages -> PDF, and the step goals as CSV and iCalendar.
 
-matplotlib is imported only when a report is made (`report.pdf`), so other commands stay light;
-`report.text` (the wording and numbers) needs no matplotlib.
+`data` and `text` hold the numbers and words and need no matplotlib; `figures`, `pages` and `pdf`
+draw them. Nothing here reads the store or imports the CLI: `loadwatch.api` hands the results in.
 """
-
-from __future__ import annotations
-
-from typing import Any
-
-__all__ = ["default_filename", "write_report"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from . import pdf
-
-        return getattr(pdf, name)
-    raise AttributeError(name)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
-from datetime import timedelta
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -21,7 +20,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..config import Profile
-from ..load import Status
+from ..model.load import SPIKED, week_start
+from ..model.status import Status
+from ..wording import km, pct
 
 # Okabe & Ito 2008, "Color Universal Design"
 BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
@@ -75,10 +76,6 @@ def _date_axis(ax: Axes, span_days: int) -> None:
     ax.set_axisbelow(True)
 
 
-def _pct(value: float) -> str:
-    return f"{value:+.0%}"
-
-
 # -- page 2: weekly load and ramp -----------------------------------------------------------------------
 def weekly_load_figure(status: Status, profile: Profile, caps_most: float | None,
                        caps_suggested: float | None, long_cap_m: float | None) -> Figure:
@@ -113,7 +110,7 @@ def weekly_load_figure(status: Status, profile: Profile, caps_most: float | None
     labelled = len(weeks) <= RAMP_LABELS_MAX  # a long period: label only the last weeks, the bars still show
     for k, (xi, load, r, part) in enumerate(zip(x, weeks["load"], ramp, partial, strict=True)):
         if math.isfinite(r) and (labelled or k >= len(weeks) - RAMP_LABELS_LAST):
-            top.annotate(_pct(r) + ("\nso far" if part else ""), (xi, load), xytext=(0, 3),
+            top.annotate(pct(r) + ("\nso far" if part else ""), (xi, load), xytext=(0, 3),
                          textcoords="offset points", ha="center", fontsize=7.5 if labelled else 6)
     _mark_spikes(top, status, weeks, ymax)
     next_x = weeks.index[-1] + pd.Timedelta(days=10)
@@ -151,13 +148,13 @@ def _mark_spikes(ax: Axes, status: Status, weeks: pd.DataFrame, ymax: float) -> 
     s = status.sessions
     if s.empty or "spike_class" not in s:
         return
-    spikes = s[s["spike_class"].isin(["small", "moderate", "large"])]
+    spikes = s[s["spike_class"].isin(SPIKED)]
     day = pd.to_datetime(spikes["day"])
     spikes = spikes[day >= weeks.index[0]]
     if spikes.empty:
         return
     day = pd.to_datetime(spikes["day"])
-    monday = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    monday = week_start(day)
     worst = spikes.assign(monday=monday.to_numpy()).sort_values("spike").groupby("monday").tail(1)
     xs = pd.DatetimeIndex(worst["monday"]) + pd.Timedelta(days=3)
     ys = weeks["load"].reindex(pd.DatetimeIndex(worst["monday"])).to_numpy() + ymax * 0.09
@@ -170,19 +167,19 @@ def _mark_spikes(ax: Axes, status: Status, weeks: pd.DataFrame, ymax: float) -> 
 
 def _distance_panel(ax: Axes, status: Status, weeks: pd.DataFrame, long_cap_m: float | None) -> None:
     x = weeks.index + pd.Timedelta(days=3)
-    km = weeks["distance_m"].to_numpy(dtype=float) / 1000
+    week_km = weeks["distance_m"].to_numpy(dtype=float) / 1000
     long_km = weeks["long_run_m"].to_numpy(dtype=float) / 1000
-    ax.bar(x, km, width=5, color=SKY, edgecolor=BLACK, linewidth=0.5, label="distance, all sessions")
+    ax.bar(x, week_km, width=5, color=SKY, edgecolor=BLACK, linewidth=0.5, label="distance, all sessions")
     ax.plot(x, np.where(long_km > 0, long_km, np.nan), marker="D", color=BLACK, linestyle="-", linewidth=1,
             markersize=4, label="longest run of the week")
     if long_cap_m:
         next_x = weeks.index[-1] + pd.Timedelta(days=10)
         ax.scatter([next_x], [long_cap_m / 1000], marker="_", s=300, color=VERMILLION, linewidths=2.5,
-                   label=f"next long run: at most {long_cap_m / 1000:.1f} km")
+                   label=f"next long run: at most {km(long_cap_m)}")
     ax.set_ylabel("km per week")
     ax.set_title("Weekly distance and the long run", loc="left", fontsize=11, fontweight="bold")
     ax.legend(loc="upper left", fontsize=7.5, frameon=False, ncol=3)
-    top = max(float(np.nanmax(km)) if len(km) else 0.0, (long_cap_m or 0) / 1000)
+    top = max(float(np.nanmax(week_km)) if len(week_km) else 0.0, (long_cap_m or 0) / 1000)
     ax.set_ylim(0, top * 1.3 if top > 0 else 1)
     _date_axis(ax, len(weeks) * 7)
 
@@ -398,14 +395,5 @@ def _hline(page: TextPage, y_in: float):
                   transform=page.fig.transFigure)
 
 
-def day_label(day: object) -> str:
-    ts = pd.Timestamp(day)
-    return f"{ts:%a %d %b}"
-
-
-def week_span(monday: pd.Timestamp) -> str:
-    return f"{monday:%d %b} - {(monday + timedelta(days=6)):%d %b}"
-
-
-__all__ = ["A4_IN", "TextPage", "day_label", "fitness_figure", "footer", "message_panel", "new_figure",
+__all__ = ["A4_IN", "TextPage", "fitness_figure", "footer", "message_panel", "new_figure",
            "steps_figure", "weekly_load_figure"]

@@ -8,18 +8,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..cli._common import HEALTH_NOTE
+from ..wording import HEALTH_NOTE, RED_FLAGS, day_label, km
 from . import text
-from .figures import ORANGE, VERMILLION, TextPage, day_label
+from .figures import ORANGE, VERMILLION, TextPage
 
 if TYPE_CHECKING:
-    from ..plan import PlanDay
-    from .pdf import ReportData
+    from ..model.plan import PlanDay
+    from .data import ReportData
 
 SEVERITY_LABEL = {"high": "HIGH", "caution": "CAUTION", "info": "CONTEXT"}
 MAX_FLAGS = 5
-RED_FLAGS = ("See a doctor before training harder if the back pain spreads into a leg, brings numbness or "
-             "tingling, or does not ease with rest.")
 
 
 def glance_page(data: ReportData) -> Figure:
@@ -73,7 +71,7 @@ def _run_text(day: PlanDay) -> str:
     name = {"long": "Long run", "easy": "Easy run"}.get(kind, kind.capitalize())
     parts = [name]
     if day.run_distance_m:
-        parts.append(f"{day.run_distance_m / 1000:.1f} km")
+        parts.append(km(day.run_distance_m))
     if day.run_minutes:
         parts.append(f"(~{day.run_minutes:.0f} min)")
     return " ".join(parts)

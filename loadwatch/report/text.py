@@ -25,7 +25,10 @@ import numpy as np
 import pandas as pd
 
 from ..config import Profile
-from ..load import Status, is_run
+from ..model.caps import Caps
+from ..model.load import is_run, week_start
+from ..model.status import Status
+from ..wording import hm, km, utc_offset, whole
 
 LIGHT_WEEK = -0.25  # a week this much below the one before reads as a lighter (down) week
 DASH = "\u2014"
@@ -94,23 +97,6 @@ class KeyRow:
     mean_4wk: str
 
 
-def _hm(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "-"
-    minutes = round(seconds / 60)
-    return f"{minutes // 60}:{minutes % 60:02d} h"
-
-
-def _km(metres: float) -> str:
-    return "-" if not math.isfinite(metres) else f"{metres / 1000:.1f} km"
-
-
-def _whole(value: float, unit: str = "") -> str:
-    if not math.isfinite(value):
-        return "-"
-    return f"{value:,.0f}{' ' + unit if unit else ''}"
-
-
 def week_summary(status: Status, goals: pd.DataFrame | None) -> pd.DataFrame:
     """Per ISO week of the status: runs, duration_s, distance_m, load, long_run_m, avg_steps, goal_days.
 
@@ -129,7 +115,7 @@ def week_summary(status: Status, goals: pd.DataFrame | None) -> pd.DataFrame:
         past = goals[~goals["future"]]
         day = pd.to_datetime(past["day"])
         met = (past["steps"].to_numpy() >= past["goal"].to_numpy()).astype(float)
-        monday = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+        monday = week_start(day)
         counted = pd.Series(met, index=monday.to_numpy()).groupby(level=0).sum()
         out["goal_days"] = counted.reindex(out.index)
     return out
@@ -151,11 +137,11 @@ def key_rows(status: Status, summary: pd.DataFrame) -> list[KeyRow]:
 
     rows = [
         row("Runs", "runs", lambda v: "-" if not math.isfinite(v) else f"{v:.0f}" if v == int(v) else f"{v:.1f}"),
-        row("Time (all sessions)", "duration_s", _hm),
-        row("Distance (all sessions)", "distance_m", _km),
-        row(f"Load ({unit})", "load", _whole),
-        row("Long run", "long_run_m", lambda v: "-" if not math.isfinite(v) or v <= 0 else _km(v)),
-        row("Average steps a day", "avg_steps", _whole),
+        row("Time (all sessions)", "duration_s", hm),
+        row("Distance (all sessions)", "distance_m", km),
+        row(f"Load ({unit})", "load", whole),
+        row("Long run", "long_run_m", lambda v: "-" if not math.isfinite(v) or v <= 0 else km(v)),
+        row("Average steps a day", "avg_steps", whole),
         row("Days step goal met", "goal_days", goal_fmt),
     ]
     return rows
@@ -166,8 +152,8 @@ def days_so_far(status: Status) -> int:
 
 
 # -- caps -----------------------------------------------------------------------------------------
-def cap_rows(caps: Any) -> list[tuple[str, str, str]]:
-    """(what, the most, we suggest) for next week from `plan.Caps`; empty without runs."""
+def cap_rows(caps: Caps) -> list[tuple[str, str, str]]:
+    """(what, the most, we suggest) for next week from the plan's caps; empty without runs."""
     rows: list[tuple[str, str, str]] = []
 
     def num(value: float | None, fmt: Any) -> str | None:
@@ -175,9 +161,9 @@ def cap_rows(caps: Any) -> list[tuple[str, str, str]]:
 
     pairs = [
         ("Weekly load", caps.weekly_max, caps.weekly_suggested, lambda v: f"{v:,.0f} {caps.unit}"),
-        ("Weekly running distance", caps.distance_max_m, caps.distance_suggested_m, _km),
-        ("Weekly running time", caps.duration_max_s, caps.duration_suggested_s, _hm),
-        ("Long run", caps.long_run_max_m, caps.long_run_suggested_m, _km),
+        ("Weekly running distance", caps.distance_max_m, caps.distance_suggested_m, km),
+        ("Weekly running time", caps.duration_max_s, caps.duration_suggested_s, hm),
+        ("Long run", caps.long_run_max_m, caps.long_run_suggested_m, km),
     ]
     for label, most, suggest, fmt in pairs:
         m, s = num(most, fmt), num(suggest, fmt)
@@ -263,16 +249,10 @@ def data_quality(sources: pd.DataFrame, status: Status, athlete: str, *, max_fil
                  "ISO weeks, Monday to Sunday.")
     offsets = status.sessions["utc_offset_s"].dropna().unique() if len(status.sessions) else []
     if len(offsets):
-        shown = ", ".join(_offset(int(o)) for o in sorted(offsets)[:6])
+        shown = ", ".join(utc_offset(int(o)) for o in sorted(offsets)[:6])
         lines.append(f"UTC offsets seen in your sessions: {shown}.")
-    lines += [f"Assumption: {n}" for n in status.notes if "ACWR shown" not in n]
+    lines += [f"Assumption: {n.text}" for n in status.notes if n.kind != "acwr"]
     return lines
-
-
-def _offset(seconds: int) -> str:
-    sign = "+" if seconds >= 0 else "-"
-    h, m = divmod(abs(seconds) // 60, 60)
-    return f"UTC{sign}{h:02d}:{m:02d}"
 
 
 def period_text(start: date, end: date) -> str:

@@ -1,7 +1,7 @@
 """The daily recursions of the load model: PMC, the three ACWRs and Foster monotony, on a daily load Series.
 
 Vectorised: pandas' ewm(adjust=False, alpha=a) is exactly y_t = y_{t-1} + a (x_t - y_{t-1}) once the seed
-is prepended, so no Python loop per day. Sources in `loadwatch.load`'s module docstring.
+is prepended, so no Python loop per day. Sources in `model.load`'s module docstring.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 LAMBDA_ACUTE = 2 / (7 + 1)  # 0.25, Williams et al., BJSM 2017: lambda = 2/(N+1)
 LAMBDA_CHRONIC = 2 / (28 + 1)  # 2/29 ~ 0.069
 CTL_DAYS, ATL_DAYS = 42, 7  # Coggan's PMC time constants
-CHRONIC_DAYS = 28
+CHRONIC_DAYS = 28  # the chronic window of the ACWR and of next week's caps
 MONOTONY_CAP = 10.0  # fellrnr: monotony capped at 10 when the SD is 0
 
 

@@ -4,11 +4,11 @@ Design notes
 - WAL mode and a busy timeout let a report read while an import writes; writes take
   `BEGIN IMMEDIATE` so two importers queue instead of failing with "database is locked".
 - A source file is written whole or not at all: its `sources` ledger row, its sessions and its
-  daily steps go in one transaction.
+  daily steps go in one transaction. A dry run is the same transaction rolled back.
 - The same session reached through two files (watch FIT + Strava copy) is stored once; the second
-  file is linked to it in `session_sources` so `forget` can remove only what came from one file.
-- The schema (migrations) is in `schema.py`; forgetting a file or a session is `forget.ForgetMixin`,
-  mixed into `Store`.
+  file is linked to it in `session_sources` so `forget_source` can remove only what came from one file.
+- Writing and forgetting need only sqlite3; the read methods hand out pandas frames (`frames.py`),
+  built on first use so an import never loads pandas.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from ..errors import StoreError
+from ..models import DEVICE_PRIORITY, Activity, DailySteps, ForgetOutcome, ParsedFile, WriteOutcome
+from .schema import MIGRATIONS, SOURCE_COLUMNS, SOURCE_ORDER
 
-from .errors import StoreError
-from .forget import ForgetMixin, ForgetOutcome, _DryRun
-from .models import DEVICE_PRIORITY, Activity, DailySteps, ParsedFile
-from .schema import MIGRATIONS
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -37,22 +37,6 @@ DEDUPE_START_TOLERANCE_S = 120.0
 DEDUPE_DURATION_TOLERANCE = (60.0, 0.05)  # absolute seconds, or this fraction, whichever is larger
 DEDUPE_DISTANCE_TOLERANCE = (100.0, 0.05)  # absolute metres, or this fraction
 GENERIC_SPORTS = frozenset({"generic", "unknown", "other", ""})
-
-SESSION_COLUMNS = (
-    "id", "athlete", "sport", "sub_sport", "start_utc", "utc_offset_s", "duration_s", "moving_s",
-    "distance_m", "ascent_m", "avg_hr", "max_hr", "hr_hist", "steps", "calories", "device", "rpe",
-    "recovered", "source",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class WriteOutcome:
-    """What one source file added: new sessions, sessions already stored via another file, days."""
-
-    sessions: int
-    duplicates: int
-    days: int
-    already_imported: bool = False
 
 
 def _now_iso() -> str:
@@ -71,7 +55,7 @@ def _within(a: float | None, b: float | None, tol: tuple[float, float]) -> bool:
     return abs(a - b) <= max(tol[0], tol[1] * max(abs(a), abs(b)))
 
 
-class Store(ForgetMixin):
+class Store:
     """A loadwatch SQLite file. Use as a context manager or call `close()`."""
 
     def __init__(self, path: str | Path) -> None:
@@ -112,8 +96,11 @@ class Store(ForgetMixin):
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (including KeyboardInterrupt)."""
+    def transaction(self, *, rollback: bool = False) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (including KeyboardInterrupt).
+
+        `rollback=True` rolls back at the end too: a dry run that does every write and keeps none.
+        """
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
@@ -129,6 +116,15 @@ class Store(ForgetMixin):
             self.conn.execute("ROLLBACK")
             raise
         else:
+            self.conn.execute("ROLLBACK" if rollback else "COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same committed state (WAL snapshot)."""
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield self.conn
+        finally:
             self.conn.execute("COMMIT")
 
     # -- writing one source file -----------------------------------------------------------------
@@ -150,16 +146,7 @@ class Store(ForgetMixin):
         dry_run: bool = False,
     ) -> WriteOutcome:
         """Store one parsed file and its ledger row in one transaction (rolled back when dry_run)."""
-        try:
-            return self._write_source(sha256, path, parsed, athlete, size_bytes, status, dry_run)
-        except _DryRun as done:
-            return done.outcome
-
-    def _write_source(
-        self, sha256: str, path: str, parsed: ParsedFile, athlete: str, size_bytes: int, status: str,
-        dry_run: bool,
-    ) -> WriteOutcome:
-        with self.transaction() as conn:
+        with self.transaction(rollback=dry_run) as conn:
             if conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone():
                 return WriteOutcome(0, 0, 0, already_imported=True)
             conn.execute(
@@ -179,8 +166,6 @@ class Store(ForgetMixin):
                 "UPDATE sources SET n_sessions = ?, n_duplicates = ?, n_days = ? WHERE sha256 = ?",
                 (new, dup, days, sha256),
             )
-            if dry_run:
-                raise _DryRun(WriteOutcome(new, dup, days))
         return WriteOutcome(new, dup, days)
 
     def _find_duplicate(self, conn: sqlite3.Connection, athlete: str, act: Activity) -> int | None:
@@ -256,70 +241,123 @@ class Store(ForgetMixin):
                 (athlete, day),
             )
 
-    @contextmanager
-    def snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction: every query inside sees the same committed state (WAL snapshot)."""
-        self.conn.execute("BEGIN DEFERRED")
-        try:
-            yield self.conn
-        finally:
-            self.conn.execute("COMMIT")
+    # -- forgetting ------------------------------------------------------------------------------
+    def find_sources(self, ref: str) -> list[tuple[str, str]]:
+        """The (sha256, path) of ledger rows matching `ref`: a sha256 prefix (6+ hex digits), an
+        exact stored path, or a path ending in `/ref`."""
+        rows: list[tuple[str, str]] = []
+        low = ref.lower()
+        if len(low) >= 6 and all(c in "0123456789abcdef" for c in low):
+            rows = self.conn.execute(
+                "SELECT sha256, path FROM sources WHERE substr(sha256, 1, ?) = ? ORDER BY path",
+                (len(low), low),
+            ).fetchall()
+        if not rows:
+            rows = self.conn.execute("SELECT sha256, path FROM sources WHERE path = ?", (ref,)).fetchall()
+        if not rows:
+            rows = [(sha, path) for sha, path in self.conn.execute("SELECT sha256, path FROM sources ORDER BY path")
+                    if path.endswith("/" + ref) or path.endswith("!" + ref)]
+        return [(str(a), str(b)) for a, b in rows]
+
+    def has_session(self, session_id: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is not None
+
+    def forget_source(self, sha256: str, *, dry_run: bool = False) -> ForgetOutcome:
+        """Remove one source file and what came only from it, in one transaction.
+
+        A session this file also reached through another file stays, re-pointed to that file
+        (the one imported first). The file's daily steps go and each touched day's primary
+        source is recomputed. Forgetting an archive forgets every member imported from it.
+        """
+        outcome = ForgetOutcome(dry_run=dry_run)
+        with self.transaction(rollback=dry_run) as conn:
+            row = conn.execute("SELECT path, status FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+            if row is None:
+                raise StoreError(f"no imported file with sha256 {sha256}; see `loadwatch sources`")
+            shas = [sha256]
+            if row[1] == "archive":
+                shas += [r[0] for r in conn.execute(
+                    "SELECT sha256 FROM sources WHERE substr(path, 1, ?) = ?", (len(row[0]) + 1, row[0] + "!"))]
+            for sha in shas:
+                self._forget_one(conn, sha, outcome)
+        return outcome
+
+    def _forget_one(self, conn: sqlite3.Connection, sha: str, outcome: ForgetOutcome) -> None:
+        outcome.sources.append(conn.execute("SELECT path FROM sources WHERE sha256 = ?", (sha,)).fetchone()[0])
+        for (sid,) in conn.execute("SELECT id FROM sessions WHERE source_sha256 = ?", (sha,)).fetchall():
+            heir = conn.execute(
+                "SELECT ss.source_sha256 FROM session_sources ss JOIN sources src ON src.sha256 = ss.source_sha256"
+                " WHERE ss.session_id = ? AND ss.source_sha256 != ? ORDER BY src.imported_at, src.path LIMIT 1",
+                (sid, sha),
+            ).fetchone()
+            if heir is None:
+                conn.execute("DELETE FROM session_sources WHERE session_id = ?", (sid,))
+                conn.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+                outcome.sessions_removed += 1
+            else:  # the other file now owns the session: it counts as its session, not a duplicate
+                conn.execute("UPDATE sessions SET source_sha256 = ? WHERE id = ?", (heir[0], sid))
+                conn.execute("UPDATE sources SET n_sessions = n_sessions + 1, n_duplicates = max(n_duplicates - 1, 0)"
+                             " WHERE sha256 = ?", (heir[0],))
+                outcome.sessions_kept += 1
+        # sessions owned by another file that this one only duplicated: drop the link
+        conn.execute("DELETE FROM session_sources WHERE source_sha256 = ?", (sha,))
+        days = conn.execute("SELECT DISTINCT athlete, day FROM daily_steps WHERE source_sha256 = ?", (sha,)).fetchall()
+        conn.execute("DELETE FROM daily_steps WHERE source_sha256 = ?", (sha,))
+        self._recompute_primary(conn, days)
+        outcome.days_changed += len(days)
+        conn.execute("DELETE FROM sources WHERE sha256 = ?", (sha,))
+
+    def forget_session(self, session_id: int, *, dry_run: bool = False) -> ForgetOutcome:
+        """Remove one session, whichever files reached it, in one transaction.
+
+        The files stay in the ledger (their counts lowered) so re-importing them does not bring
+        the session back; forget the file itself to allow that.
+        """
+        with self.transaction(rollback=dry_run) as conn:
+            row = conn.execute("SELECT source_sha256 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no session with id {session_id}; see `loadwatch sessions --json`")
+            links = [r[0] for r in conn.execute(
+                "SELECT source_sha256 FROM session_sources WHERE session_id = ?", (session_id,))]
+            conn.execute("UPDATE sources SET n_sessions = max(n_sessions - 1, 0) WHERE sha256 = ?", (row[0],))
+            for sha in links:
+                if sha != row[0]:
+                    conn.execute("UPDATE sources SET n_duplicates = max(n_duplicates - 1, 0) WHERE sha256 = ?",
+                                 (sha,))
+            conn.execute("DELETE FROM session_sources WHERE session_id = ?", (session_id,))
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        return ForgetOutcome(dry_run=dry_run, sessions_removed=1)
 
     # -- reading ---------------------------------------------------------------------------------
     def sessions(self, athlete: str = "me", since: date | None = None) -> pd.DataFrame:
-        """All sessions of `athlete` as a frame, oldest first.
+        """All sessions of `athlete` as a frame, oldest first (columns: `frames.sessions`)."""
+        from . import frames
 
-        Columns: id, sport, sub_sport, start_utc (datetime64 UTC), utc_offset_s, local_start
-        (naive local wall time), day (local date), duration_s, moving_s, distance_m, ascent_m,
-        avg_hr, max_hr, hr_hist (dict bpm -> s), steps, calories, device, rpe, recovered, source.
-        """
-        rows = self.conn.execute(
-            "SELECT s.id, s.athlete, s.sport, s.sub_sport, s.start_utc, s.utc_offset_s, s.duration_s,"
-            " s.moving_s, s.distance_m, s.ascent_m, s.avg_hr, s.max_hr, s.hr_hist, s.steps, s.calories,"
-            " s.device, s.rpe, s.recovered, src.path"
-            " FROM sessions s JOIN sources src ON src.sha256 = s.source_sha256"
-            " WHERE s.athlete = ? ORDER BY s.start_epoch_s, s.id",
-            (athlete,),
-        ).fetchall()
-        frame = pd.DataFrame(rows, columns=list(SESSION_COLUMNS))
-        frame["start_utc"] = pd.to_datetime(frame["start_utc"], utc=True, format="ISO8601")
-        frame["utc_offset_s"] = frame["utc_offset_s"].astype("int64")
-        offset = pd.to_timedelta(frame["utc_offset_s"], unit="s")
-        frame["local_start"] = (frame["start_utc"] + offset).dt.tz_localize(None)
-        frame["day"] = frame["local_start"].dt.date
-        frame["hr_hist"] = [
-            # pandas turns a NULL into NaN when other rows hold text: only strings are JSON
-            {int(k): float(v) for k, v in json.loads(h).items()} if isinstance(h, str) and h else {}
-            for h in frame["hr_hist"]
-        ]
-        frame["recovered"] = frame["recovered"].astype(bool)
-        for col in ("duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "calories", "rpe"):
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-        frame["steps"] = pd.to_numeric(frame["steps"], errors="coerce").astype("Float64")
-        if since is not None:
-            frame = frame[frame["day"] >= since].reset_index(drop=True)
-        return frame.drop(columns=["athlete"])
+        return frames.sessions(self.conn, athlete, since)
 
-    def daily_steps(self, athlete: str = "me", since: date | None = None, *, all_sources: bool = False) -> pd.DataFrame:
-        """Daily step totals, one row per local day (the primary source), oldest first.
+    def daily_steps(self, athlete: str = "me", since: date | None = None, *, all_sources: bool = False
+                    ) -> pd.DataFrame:
+        """Daily step totals, one row per local day (the primary source), oldest first; see `frames`."""
+        from . import frames
 
-        Columns: day (date), steps (int), source (device label), device_kind; with all_sources,
-        every source's row per day plus `is_primary`.
-        """
-        where = "" if all_sources else " AND is_primary = 1"
-        rows = self.conn.execute(
-            "SELECT day, source, device_kind, max(steps), max(is_primary) FROM daily_steps"
-            f" WHERE athlete = ?{where} GROUP BY day, source ORDER BY day, source",
-            (athlete,),
-        ).fetchall()
-        frame = pd.DataFrame(rows, columns=["day", "source", "device_kind", "steps", "is_primary"])
-        frame["day"] = pd.to_datetime(frame["day"]).dt.date
-        frame["steps"] = frame["steps"].astype("int64")
-        frame["is_primary"] = frame["is_primary"].astype(bool)
-        if since is not None:
-            frame = frame[frame["day"] >= since].reset_index(drop=True)
-        cols = ["day", "steps", "source", "device_kind"] + (["is_primary"] if all_sources else [])
-        return frame[cols]
+        return frames.daily_steps(self.conn, athlete, since, all_sources=all_sources)
+
+    def logs(self, athlete: str = "me", kind: str | None = None) -> pd.DataFrame:
+        """Logged entries: id, day (date), kind (rpe|pain|strength|...), payload (dict)."""
+        from . import frames
+
+        return frames.logs(self.conn, athlete, kind)
+
+    def sources(self) -> pd.DataFrame:
+        """The import ledger: one row per imported file (or archive member); `error` holds a skip reason."""
+        from . import frames
+
+        return frames.sources(self.conn)
+
+    def source_rows(self) -> list[dict[str, object]]:
+        """The import ledger as plain rows (no pandas), in `schema.SOURCE_COLUMNS` order."""
+        rows = self.conn.execute(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources ORDER BY {SOURCE_ORDER}")
+        return [dict(zip(SOURCE_COLUMNS, row, strict=True)) for row in rows]
 
     def athletes(self) -> list[str]:
         rows = self.conn.execute(
@@ -327,14 +365,6 @@ class Store(ForgetMixin):
             " UNION SELECT athlete FROM logs ORDER BY 1"
         )
         return [r[0] for r in rows]
-
-    def sources(self) -> pd.DataFrame:
-        """The import ledger: one row per imported file (or archive member); `error` holds a skip reason."""
-        return pd.read_sql_query(
-            "SELECT sha256, path, format, size_bytes, imported_at, status, error, athlete, n_records,"
-            " n_sessions, n_duplicates, n_days, warnings FROM sources ORDER BY imported_at, path",
-            self.conn,
-        )
 
     # -- logs and profile ------------------------------------------------------------------------
     def add_log(self, athlete: str, day: date, kind: str, payload: dict[str, object]) -> int:
@@ -345,19 +375,6 @@ class Store(ForgetMixin):
             )
             return int(cur.lastrowid or 0)
 
-    def logs(self, athlete: str = "me", kind: str | None = None) -> pd.DataFrame:
-        """Logged entries: id, day (date), kind (rpe|pain|strength|...), payload (dict)."""
-        sql = "SELECT id, day, kind, payload FROM logs WHERE athlete = ?"
-        args: tuple[object, ...] = (athlete,)
-        if kind is not None:
-            sql += " AND kind = ?"
-            args += (kind,)
-        frame = pd.DataFrame(self.conn.execute(sql + " ORDER BY day, id", args).fetchall(),
-                             columns=["id", "day", "kind", "payload"])
-        frame["day"] = pd.to_datetime(frame["day"]).dt.date
-        frame["payload"] = [json.loads(p) for p in frame["payload"]]
-        return frame
-
     def set_session_rpe(self, session_id: int, rpe: float | None) -> None:
         with self.transaction() as conn:
             conn.execute("UPDATE sessions SET rpe = ? WHERE id = ?", (rpe, session_id))
@@ -366,16 +383,18 @@ class Store(ForgetMixin):
         rows = self.conn.execute("SELECT key, value FROM profile WHERE athlete = ?", (athlete,))
         return dict(rows.fetchall())
 
-    def set_profile(self, athlete: str, key: str, value: object) -> None:
+    def set_profile(self, athlete: str, values: dict[str, object]) -> None:
+        """Store profile values in one transaction; a None value clears its key."""
         with self.transaction() as conn:
-            if value is None:
-                conn.execute("DELETE FROM profile WHERE athlete = ? AND key = ?", (athlete, key))
-            else:
-                conn.execute(
-                    "INSERT INTO profile VALUES (?, ?, ?)"
-                    " ON CONFLICT (athlete, key) DO UPDATE SET value = excluded.value",
-                    (athlete, key, str(value)),
-                )
+            for key, value in values.items():
+                if value is None:
+                    conn.execute("DELETE FROM profile WHERE athlete = ? AND key = ?", (athlete, key))
+                else:
+                    conn.execute(
+                        "INSERT INTO profile VALUES (?, ?, ?)"
+                        " ON CONFLICT (athlete, key) DO UPDATE SET value = excluded.value",
+                        (athlete, key, str(value)),
+                    )
 
 
-__all__ = ["ForgetOutcome", "Store", "WriteOutcome", "dedupe_key"]
+__all__ = ["Store", "dedupe_key"]

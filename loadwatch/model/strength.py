@@ -28,7 +28,8 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..models import StrengthChange
 
 SETS = 3
 SESSION_SIZE = 4
@@ -197,10 +198,10 @@ class Prescription:
 @dataclass(frozen=True, slots=True)
 class StrengthState:
     """Where the progression stands: the session's exercises with their next dose, what changed
-    (one sentence per change, oldest first) and notes (form cues)."""
+    (oldest first) and notes (form cues)."""
 
     session: list[Prescription]
-    changes: list[str] = field(default_factory=list)
+    changes: list[StrengthChange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -238,7 +239,7 @@ def progression(logs: pd.DataFrame, *, as_of: date | None = None, upper_back: bo
     top_days: dict[str, set[date]] = {}
     last: dict[str, tuple[int, bool]] = {}  # exercise -> (last amount, hurt)
     hurt: set[str] = set()
-    changes: list[str] = []
+    changes: list[StrengthChange] = []
     for day, payload in _strength_rows(logs, as_of):
         ex_id = payload.get("exercise")
         if ex_id not in cat.exercises:
@@ -260,10 +261,9 @@ def progression(logs: pd.DataFrame, *, as_of: date | None = None, upper_back: bo
             easier = _walk(cat, ex_id, "easier", set(session), hurt)
             if easier is not None:
                 session[slot] = easier
-                changes.append(f"{day}: {ex.name} hurt, back to {cat[easier].name}")
+                changes.append(StrengthChange(day, ex.name, "easier", cat[easier].name))
             else:
-                changes.append(f"{day}: {ex.name} hurt; no easier exercise left, so it stays at the "
-                               "lowest dose: go slowly and stop if it hurts")
+                changes.append(StrengthChange(day, ex.name, "stuck"))
             continue
         if int(payload.get("sets", 0)) >= SETS and amount >= ex.dose_max:
             top_days.setdefault(ex_id, set()).add(day)
@@ -273,7 +273,7 @@ def progression(logs: pd.DataFrame, *, as_of: date | None = None, upper_back: bo
                     session[slot] = harder
                     top_days.pop(ex_id)
                     unit = f"{SETS}x{ex.dose_max}" + ("s" if ex.dose_kind == "hold_s" else "")
-                    changes.append(f"{day}: {ex.name} done at {unit} without pain twice, on to {cat[harder].name}")
+                    changes.append(StrengthChange(day, ex.name, "harder", cat[harder].name, unit))
     extra: list[str] = []
     notes: list[str] = []
     if upper_back:

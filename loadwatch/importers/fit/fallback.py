@@ -1,4 +1,4 @@
-"""The slow, general path: decode with fitdecode into the same `Collected` the fast path fills.
+"""The slow, general path: decode with fitdecode into the same `FitContent` the fast path fills.
 
 Used for a file the fast path cannot handle (`FastPathUnsupported`), and by the tests as the
 reference decoder. Raw field values go through the same conversion as the fast path.
@@ -11,14 +11,14 @@ import io
 import fitdecode
 from fitdecode.types import DevFieldDefinition
 
-from ..errors import CorruptFile
-from .fit_decode import Layout
-from .fit_profile import FIELDS, RECORD, TIMESTAMP, Collected
+from ...errors import CorruptFile
+from .decode import Layout
+from .messages import FIELDS, RECORD, TIMESTAMP, FitContent
 
 
-def decode(data: bytes, layout: Layout, *, strict: bool) -> Collected:
+def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
     """Decode the FIT parts of `data` (as found by `fit_decode.split`) with fitdecode."""
-    c = Collected(decoder="fitdecode")
+    c = FitContent(decoder="fitdecode")
     end = layout.parts[-1][2] + (0 if layout.truncated else 2)
     last_ts: int | None = None
     reader = fitdecode.FitReader(io.BytesIO(data[:end]), processor=None, check_crc=fitdecode.CrcCheck.DISABLED,

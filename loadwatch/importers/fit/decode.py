@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import anycrc
 
-from ..errors import CorruptFile, UnsupportedFormat
-from .fit_profile import BASE, FIELDS, RECORD, TIMESTAMP, Collected
+from ...errors import CorruptFile, UnsupportedFormat
+from .messages import BASE, FIELDS, RECORD, TIMESTAMP, FitContent
 
 _CRC = anycrc.Model("CRC16-ARC")  # the FIT SDK's CRC-16 (poly 0x8005 reflected, init 0)
 _U16 = {False: struct.Struct("<H"), True: struct.Struct(">H")}
@@ -192,9 +192,9 @@ def _compile(data: bytes, pos: int, end: int) -> tuple[int, _Def]:
     return stop, d
 
 
-def decode(data: bytes, layout: Layout, *, strict: bool) -> Collected:
-    """Decode every part of `layout` into a Collected (fast path)."""
-    c = Collected()
+def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
+    """Decode every part of `layout` into a FitContent (fast path)."""
+    c = FitContent()
     for start, hsize, end in layout.parts:
         c.n_headers += 1
         if not _decode_part(data, start + hsize, end, c, strict):
@@ -202,7 +202,7 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> Collected:
     return c
 
 
-def _decode_part(data: bytes, pos: int, end: int, c: Collected, strict: bool) -> bool:
+def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -> bool:
     """Decode one chained part; False when decoding stopped early (the caller stops too)."""
     defs: list[_Def | None] = [None] * 16
     last_ts = 0
@@ -294,7 +294,7 @@ class _Undefined(Exception):
         self.message, self.offset = message, offset
 
 
-def _stop(c: Collected, offset: int, reason: str, strict: bool) -> None:
+def _stop(c: FitContent, offset: int, reason: str, strict: bool) -> None:
     if strict:
         raise CorruptFile(reason, offset=offset)
     c.stopped_at, c.stop_reason = offset, reason

@@ -1,4 +1,5 @@
-"""Adaptive daily step goals: pure functions of the daily steps frame, plus CSV and iCalendar output.
+"""Adaptive daily step goals: pure functions of the daily steps frame (the CSV and iCalendar files
+are written by `report.calendar`).
 
 The rule, day by day through the whole history (each goal uses only what was known before it):
 1. raw: the `profile.step_percentile` percentile of the last `profile.step_window_days` days
@@ -19,17 +20,16 @@ value of the day after `as_of` forward and keep applying the weekly-rise cap.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from .config import Profile
-from .errors import NoData
+from ..config import Profile
+from ..errors import NoData
+from ..models import GoalDay
+from ..wording import ordinal
 
 MIN_WORN_STEPS = 200  # a day below this is taken as "phone/watch not carried" and skipped
 GOAL_FLOOR_STEPS = 1_000  # a goal never falls below this, so a non-wear stretch cannot zero it
@@ -158,12 +158,11 @@ def goal_series(
 
 def _explain(frame: pd.DataFrame, profile: Profile, as_of: date, ceiling_reasons: list[str]) -> list[str]:
     """The sentence behind each goal, e.g. "9-day 60th percentile 7,840; +1.4% this week"."""
-    pct = f"{profile.step_percentile:g}"
-    suffix = _ordinal_suffix(pct)
+    pct = ordinal(f"{profile.step_percentile:g}")
     rise = f"{profile.step_weekly_rise:.0%}"
     out: list[str] = []
     for row, reason in zip(frame.itertuples(index=False), ceiling_reasons, strict=True):
-        parts = [f"{profile.step_window_days}-day {pct}{suffix} percentile {row.raw:,.0f}"]
+        parts = [f"{profile.step_window_days}-day {pct} percentile {row.raw:,.0f}"]
         if row.week_before != row.week_before:  # NaN: no goal a week before
             parts.append("first week of goals")
         else:
@@ -186,12 +185,6 @@ def _explain(frame: pd.DataFrame, profile: Profile, as_of: date, ceiling_reasons
     return out
 
 
-def _ordinal_suffix(number: str) -> str:
-    if number.endswith(("11", "12", "13")) or not number.endswith(("1", "2", "3")):
-        return "th"
-    return {"1": "st", "2": "nd", "3": "rd"}[number[-1]]
-
-
 def upcoming_goals(
     steps: pd.DataFrame, profile: Profile, *, as_of: date, days: int = 14, hold_on: Iterable[date] = ()
 ) -> pd.DataFrame:
@@ -202,88 +195,13 @@ def upcoming_goals(
     return series[series["future"]].reset_index(drop=True)
 
 
-def goals_json(goals: pd.DataFrame) -> list[dict[str, object]]:
-    """The public JSON shape: [{"day": "YYYY-MM-DD", "goal": steps, "why": sentence, ...}]."""
-    return [
-        {"day": row.day.isoformat(), "goal": int(row.goal), "why": row.why,
-         "week_before": None if row.week_before != row.week_before else int(row.week_before),
-         "capped": bool(row.capped), "held": bool(row.held), "ceiling": int(row.ceiling)}
-        for row in goals.itertuples(index=False)
-    ]
+def goal_days(goals: pd.DataFrame) -> list[GoalDay]:
+    """The rows of a `goal_series` frame as GoalDay results."""
+    return [GoalDay(day=row.day, goal=int(row.goal), why=row.why,
+                    week_before=None if row.week_before != row.week_before else int(row.week_before),
+                    capped=bool(row.capped), held=bool(row.held), ceiling=int(row.ceiling))
+            for row in goals.itertuples(index=False)]
 
 
-# -- CSV ---------------------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(cell: object) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection: prefix with ')."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def goals_csv(goals: pd.DataFrame) -> str:
-    """CSV text with columns day, goal, why (every cell escaped with `csv_safe`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["day", "goal", "why"])
-    for row in goals.itertuples(index=False):
-        writer.writerow([csv_safe(row.day.isoformat()), csv_safe(int(row.goal)), csv_safe(row.why)])
-    return buffer.getvalue()
-
-
-# -- iCalendar (RFC 5545) ----------------------------------------------------------------------
-def ics_escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma, newline."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
-
-
-def ics_fold(line: str, limit: int = 75) -> str:
-    """Fold a content line at `limit` octets (RFC 5545 3.1), never inside a UTF-8 character."""
-    out: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        # continuation lines start with one space, which counts toward the limit
-        if size + width > limit:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def goals_ics(goals: pd.DataFrame, *, athlete: str = "me", stamp: datetime | None = None) -> str:
-    """A VCALENDAR with one all-day VEVENT per goal; UIDs are stable so a re-import updates."""
-    stamp_text = (stamp or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//loadwatch//step goals//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    safe_athlete = "".join(c for c in athlete if c.isalnum() or c in "-_.") or "athlete"
-    for row in goals.itertuples(index=False):
-        day: date = row.day
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{day.strftime('%Y%m%d')}-step-goal-{safe_athlete}@loadwatch",
-            f"DTSTAMP:{stamp_text}",
-            f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
-            "SUMMARY:" + ics_escape(f"Step goal {int(row.goal):,}"),
-            "DESCRIPTION:" + ics_escape(str(row.why)),
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(ics_fold(line) + "\r\n" for line in lines)
-
-
-def write_text(path: Path, text: str, *, newline: str = "") -> None:
-    """Write `text` exactly (no newline translation, so the ICS keeps its CRLF)."""
-    with open(path, "w", encoding="utf-8", newline=newline) as handle:
-        handle.write(text)
-
-
-__all__ = ["GOAL_COLUMNS", "GOAL_FLOOR_STEPS", "MIN_WORN_STEPS", "csv_safe", "goal_series", "goals_csv",
-           "goals_ics", "goals_json", "held_mask", "ics_escape", "ics_fold", "step_ceiling", "upcoming_goals",
-           "write_text"]
+__all__ = ["GOAL_COLUMNS", "GOAL_FLOOR_STEPS", "MIN_WORN_STEPS", "goal_days", "goal_series", "held_mask",
+           "step_ceiling", "upcoming_goals"]

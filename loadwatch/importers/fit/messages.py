@@ -1,7 +1,7 @@
-"""The slice of the FIT profile loadwatch needs, looked up in `fitdecode.profile`, and `Collected`.
+"""The slice of the FIT profile loadwatch needs, looked up in `fitdecode.profile`, and `FitContent`.
 
-`Collected` is what a FIT decoder (the fast path in `fit_decode`, or fitdecode in `fit_fallback`)
-hands to `fit.py`: raw field values of the few messages we use, plus the record stream as two
+`FitContent` is what a FIT decoder (the fast path in `fit.decode`, or fitdecode in `fit.fallback`)
+hands to `fit/__init__.py`: raw field values of the few messages we use, plus the record stream as two
 compact arrays (timestamps in FIT seconds, heart rate in bpm with 0 = none), never one Python
 object per record.
 """
@@ -102,7 +102,7 @@ def device_name(manufacturer: int | None, product: int | None, product_name: str
 
 
 @dataclass(slots=True)
-class Collected:
+class FitContent:
     """Raw content of one FIT file (all chained parts), decoder-independent.
 
     Message dicts map profile field names to scaled values (None = invalid). `rec_ts`/`rec_hr` hold

@@ -1,8 +1,8 @@
 """FIT (Garmin and others): activities -> one Activity per session; monitoring -> DailySteps.
 
-Decoding is done by the fast path in `fit_decode` (fitdecode in `fit_fallback` for what it cannot
-handle); this module turns the decoded content into loadwatch's models and decides what is valid:
-checksum, a cut file, implausible dates, files that are not activities.
+Decoding is done by the fast path in `fit.decode` (fitdecode in `fit.fallback` for what it cannot
+handle) into a `messages.FitContent`; this module turns that into loadwatch's models and decides what
+is valid: checksum, a cut file, implausible dates, files that are not activities.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..errors import CorruptFile
-from ..models import Activity, DailySteps, ParsedFile
-from ..units import FIT_EPOCH_S, FIT_SYSTEM_TIME_MAX, fit_to_datetime, local_day, utc_offset_from_local
-from . import fit_decode, fit_fallback
-from .fit_profile import MONITORING_FILE_TYPES, WALKING_RUNNING, Collected, device_name, enum_name
+from ...errors import CorruptFile
+from ...models import Activity, DailySteps, ParsedFile
+from ...units import FIT_EPOCH_S, FIT_SYSTEM_TIME_MAX, fit_to_datetime, local_day, utc_offset_from_local
+from . import decode, fallback
+from .messages import MONITORING_FILE_TYPES, WALKING_RUNNING, FitContent, device_name, enum_name
 
 FORMAT = "fit"
 FIT_YEAR_2000 = 315619200  # 2000-01-01T00:00Z in FIT seconds: earlier dates are a wrong device clock
@@ -30,7 +30,7 @@ NOTHING = "an activity file with no sessions or records: nothing to import"
 
 def sniff(head: bytes, name: str) -> bool:
     """A FIT header: byte 0 is the header size (12 or 14) and bytes 8-11 are ".FIT"."""
-    return fit_decode.looks_like_header(head)
+    return decode.looks_like_header(head)
 
 
 def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
@@ -44,7 +44,7 @@ def read_bytes(data: bytes, *, name: str, strict: bool = False) -> ParsedFile:
     `strict` turns a wrong checksum, a cut file and an undefined message into CorruptFile; by
     default the complete messages are imported with a warning (and `recovered=True` for a cut).
     """
-    layout = fit_decode.split(data)
+    layout = decode.split(data)
     warnings: list[str] = []
     if layout.crc_mismatch:
         if strict:
@@ -60,9 +60,9 @@ def read_bytes(data: bytes, *, name: str, strict: bool = False) -> ParsedFile:
     if layout.junk_bytes:
         warnings.append(f"{layout.junk_bytes} bytes of unknown data after the end of the FIT data were ignored")
     try:
-        c = fit_decode.decode(data, layout, strict=strict)
-    except fit_decode.FastPathUnsupported:
-        c = fit_fallback.decode(data, layout, strict=strict)
+        c = decode.decode(data, layout, strict=strict)
+    except decode.FastPathUnsupported:
+        c = fallback.decode(data, layout, strict=strict)
     if c.stopped_at is not None and not layout.truncated:
         warnings.append(f"{c.stop_reason} (at byte {c.stopped_at}); imported the messages before it")
     recovered = layout.truncated or c.stopped_at is not None
@@ -76,7 +76,7 @@ def read_bytes(data: bytes, *, name: str, strict: bool = False) -> ParsedFile:
     return parsed
 
 
-def _build(c: Collected, warnings: list[str]) -> ParsedFile:
+def _build(c: FitContent, warnings: list[str]) -> ParsedFile:
     parsed = ParsedFile(FORMAT, warnings=warnings, n_records=c.n_messages)
     ft = c.file_type
     device = device_name(c.file_id.get("manufacturer") or c.creator.get("manufacturer"),  # type: ignore[arg-type]
@@ -98,7 +98,7 @@ def _build(c: Collected, warnings: list[str]) -> ParsedFile:
 
 
 # -- activities -----------------------------------------------------------------------------------
-def _activities(c: Collected, device: str | None, warnings: list[str]) -> list[Activity]:
+def _activities(c: FitContent, device: str | None, warnings: list[str]) -> list[Activity]:
     sessions = [s for s in c.sessions if _int(s.get("start_time")) is not None or _int(s.get("timestamp")) is not None]
     if not sessions:
         built = _session_from_parts(c)
@@ -159,7 +159,7 @@ def _activities(c: Collected, device: str | None, warnings: list[str]) -> list[A
     return out
 
 
-def _local_offset(c: Collected, warnings: list[str]) -> tuple[int, int | None]:
+def _local_offset(c: FitContent, warnings: list[str]) -> tuple[int, int | None]:
     """(UTC offset in s, shift from device system time to local clock time or None).
 
     Offset = activity.local_timestamp - activity.timestamp rounded to 15 min (FIT profile:
@@ -192,7 +192,7 @@ def _steps(sport: str, s: dict[str, object], moving_s: float | None) -> int | No
     return None
 
 
-def _session_from_parts(c: Collected) -> dict[str, object] | None:
+def _session_from_parts(c: FitContent) -> dict[str, object] | None:
     """A session summary built from laps and records when the file has no session message."""
     starts = [t for t in (_int(lap.get("start_time")) for lap in c.laps) if t is not None]
     ends = [t for t in (_int(lap.get("timestamp")) for lap in c.laps) if t is not None]
@@ -227,7 +227,7 @@ class _HrHistogram:
     """Seconds at each bpm from the record stream: each record's HR held until the next record,
     gaps over HR_GAP_S not counted (so TRIMP can be recomputed from the histogram)."""
 
-    def __init__(self, c: Collected) -> None:
+    def __init__(self, c: FitContent) -> None:
         ts = np.frombuffer(c.rec_ts, dtype=np.uint32).astype(np.int64)
         hr = np.frombuffer(c.rec_hr, dtype=np.uint8)
         if len(ts) < 2:
@@ -253,7 +253,7 @@ class _HrHistogram:
 
 
 # -- monitoring -----------------------------------------------------------------------------------
-def _daily_steps(c: Collected, device: str, warnings: list[str]) -> list[DailySteps]:
+def _daily_steps(c: FitContent, device: str, warnings: list[str]) -> list[DailySteps]:
     """Steps per local day from monitoring `cycles` (the `steps` subfield for walking/running).
 
     `cycles` accumulate per activity type and reset at local midnight, so a day's total is the sum

@@ -18,14 +18,17 @@ Which flags are active as of a day (the windows):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
-from .config import Profile
-from .models import Flag
+from ..config import Profile
+from ..models import Flag
+from ..wording import PAIN_WHERE_WORDS, km_cap, km_rounded
+from .load import SPIKE_THRESHOLDS, is_spike, monday_of, week_start
 
 SEVERITY_ORDER = {"high": 0, "caution": 1, "info": 2}
 SPIKE_ACTIVE_DAYS = 14
@@ -50,15 +53,35 @@ EVIDENCE = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PainState:
     """recent: pain (level > 0) logged in the last pain_recent_days days; red_flag: the current pain
-    episode radiates into a leg, brings numbness/tingling, or spans more than pain_doctor_days days."""
+    episode radiates into a leg, brings numbness/tingling, or spans more than pain_doctor_days days;
+    upper_back: some of the recent pain is in the upper back."""
 
     recent: bool
     red_flag: bool
     reasons: list[str] = field(default_factory=list)
     last_day: date | None = None
+    upper_back: bool = False
+
+
+def pain_logs(logs: pd.DataFrame | None, as_of: date) -> pd.DataFrame:
+    """The pain logs up to `as_of` with pain in them (level > 0): day, level, where, radiates, numbness.
+
+    The one reader of `pain` entries; level 0 (pain-free) is not pain."""
+    columns = ["day", "level", "where", "radiates", "numbness"]
+    if logs is None or logs.empty:
+        return pd.DataFrame(columns=columns)
+    pain = logs[(logs["kind"] == "pain") & (pd.to_datetime(logs["day"]) <= pd.Timestamp(as_of))]
+    payload = pd.DataFrame(list(pain["payload"]), index=pain.index)
+    if pain.empty or "level" not in payload:
+        return pd.DataFrame(columns=columns)
+    level = pd.to_numeric(payload["level"], errors="coerce").fillna(0)
+    out = pd.DataFrame({"day": pain["day"], "level": level, "where": payload.get("where"),
+                        "radiates": payload.get("radiates", False), "numbness": payload.get("numbness", False)},
+                       index=pain.index)
+    return out[level > 0]
 
 
 def pain_state(logs: pd.DataFrame, *, as_of: date, profile: Profile) -> PainState:
@@ -67,15 +90,7 @@ def pain_state(logs: pd.DataFrame, *, as_of: date, profile: Profile) -> PainStat
     An episode is a run of pain days with gaps of at most pain_recent_days; only the episode that
     is still recent counts for red flags, so a spell of sciatica months ago does not block today.
     """
-    if logs is None or logs.empty:
-        return PainState(False, False, [], None)
-    pain = logs[(logs["kind"] == "pain") & (pd.to_datetime(logs["day"]) <= pd.Timestamp(as_of))]
-    payload = pd.DataFrame(list(pain["payload"]), index=pain.index)
-    if pain.empty or "level" not in payload:
-        return PainState(False, False, [], None)
-    level = pd.to_numeric(payload["level"], errors="coerce").fillna(0)
-    pain = pain.assign(level=level, radiates=payload.get("radiates", False),
-                       numbness=payload.get("numbness", False))[level > 0]
+    pain = pain_logs(logs, as_of)
     if pain.empty:
         return PainState(False, False, [], None)
     days = pd.to_datetime(pain["day"]).sort_values()
@@ -83,6 +98,8 @@ def pain_state(logs: pd.DataFrame, *, as_of: date, profile: Profile) -> PainStat
     recent = (as_of - last).days < profile.pain_recent_days
     if not recent:
         return PainState(False, False, [], last)
+    window = pd.to_datetime(pain["day"]) >= pd.Timestamp(as_of - timedelta(days=profile.pain_recent_days - 1))
+    upper = bool((pain.loc[window, "where"] == "upper").any())
     gaps = days.diff().dt.days.fillna(0)
     episode_start = days[(gaps > profile.pain_recent_days)].max() if (gaps > profile.pain_recent_days).any() \
         else days.iloc[0]
@@ -95,7 +112,14 @@ def pain_state(logs: pd.DataFrame, *, as_of: date, profile: Profile) -> PainStat
     span = (last - episode_start.date()).days
     if span > profile.pain_doctor_days:
         reasons.append(f"pain logged on and off for {span} days")
-    return PainState(True, bool(reasons), reasons, last)
+    return PainState(True, bool(reasons), reasons, last, upper)
+
+
+def goal_hold_days(flag_days: Iterable[date], logs: pd.DataFrame | None, as_of: date) -> list[date]:
+    """Days that hold step goals: every pain log (level > 0) up to `as_of`, then the days of every
+    caution/high flag through the history (`Status.hold_days`), so the goals of past days are the
+    ones shown on them."""
+    return [*pain_logs(logs, as_of)["day"], *flag_days]
 
 
 def evaluate(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFrame, logs: pd.DataFrame,
@@ -130,11 +154,11 @@ def hold_events(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFr
     end = pd.Timestamp(as_of)
     events: list[pd.Timestamp] = []
     if len(sessions) and "spike_class" in sessions:
-        spiked = sessions["spike_class"].isin(["small", "moderate", "large"])
+        spiked = is_spike(sessions["spike_class"])
         events += list(pd.to_datetime(sessions.loc[spiked, "day"]))
     daily = daily.loc[:end]
     if len(daily):
-        week = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
+        week = week_start(daily.index)
         prev = weeks["load"].shift(1).where((weeks["days"] == 7).shift(1, fill_value=False))
         base = pd.Series(prev.reindex(week).to_numpy(), index=daily.index)
         so_far = daily["load"].groupby(week).cumsum()
@@ -150,17 +174,6 @@ def hold_events(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFr
     return sorted({d.date() for d in events if d <= end})
 
 
-def _km(metres: float) -> str:
-    km = metres / 1000
-    return f"{km:.0f} km" if km >= 10 else f"{km:.1f} km"
-
-
-def _cap_km(metres: float) -> str:
-    """A cap rounded down (never up): whole km from 10 km, else to 0.1 km."""
-    km = metres / 1000
-    return f"{np.floor(km):.0f} km" if km >= 10 else f"{np.floor(km * 10) / 10:.1f} km"
-
-
 def _day_name(day: date, as_of: date) -> str:
     if day == as_of:
         return "Today's"
@@ -174,22 +187,21 @@ def _spike_flags(sessions: pd.DataFrame, profile: Profile, as_of: date) -> list[
         return []
     days = pd.to_datetime(sessions["day"])
     recent = sessions[(days > pd.Timestamp(as_of - timedelta(days=SPIKE_ACTIVE_DAYS))) &
-                      (days <= pd.Timestamp(as_of)) & sessions["spike_class"].isin(["small", "moderate", "large"])]
+                      (days <= pd.Timestamp(as_of)) & is_spike(sessions["spike_class"])]
     flags = []
-    bounds = {"small": 0.10, "moderate": 0.30, "large": 1.00}
     for row in recent.itertuples():
         cap = row.longest_prior_30d_m * profile.long_run_cap
-        msg = (f"{_day_name(row.day, as_of)} {_km(row.distance_m)} run was {row.spike:.0%} longer than your"
-               f" longest run in the 30 days before it ({_km(row.longest_prior_30d_m)}): a {row.spike_class}"
-               f" spike. Keep the next long run at or under {_cap_km(cap)}.")
+        msg = (f"{_day_name(row.day, as_of)} {km_rounded(row.distance_m)} run was {row.spike:.0%} longer than your"
+               f" longest run in the 30 days before it ({km_rounded(row.longest_prior_30d_m)}): a {row.spike_class}"
+               f" spike. Keep the next long run at or under {km_cap(cap)}.")
         flags.append(Flag("session_spike", "caution" if row.spike_class == "small" else "high", row.day,
-                          float(row.spike), bounds[row.spike_class], msg, EVIDENCE["session_spike"]))
+                          float(row.spike), SPIKE_THRESHOLDS[row.spike_class], msg, EVIDENCE["session_spike"]))
     return flags
 
 
 def _ramp_flags(weeks: pd.DataFrame, profile: Profile, as_of: date, unit: str) -> list[Flag]:
     flags = []
-    this_monday = pd.Timestamp(as_of - timedelta(days=as_of.weekday()))
+    this_monday = pd.Timestamp(monday_of(as_of))
     for monday, label in ((this_monday, "this"), (this_monday - pd.Timedelta(days=7), "last")):
         if monday not in weeks.index or monday - pd.Timedelta(days=7) not in weeks.index:
             continue
@@ -273,7 +285,7 @@ def _pain_flags(daily: pd.DataFrame, logs: pd.DataFrame, profile: Profile, as_of
 def _last_where(logs: pd.DataFrame, day: date) -> str:
     rows = logs[(logs["kind"] == "pain") & (logs["day"] == day)]
     where = rows["payload"].iloc[-1].get("where") if len(rows) else None
-    return {"lower": "lower-back", "upper": "upper-back"}.get(str(where), "")  or "some"
+    return PAIN_WHERE_WORDS.get(str(where), "") or "some"
 
-
-__all__ = ["EVIDENCE", "PainState", "evaluate", "hold_events", "pain_state"]
+__all__ = ["EVIDENCE", "PainState", "evaluate", "goal_hold_days", "hold_events", "pain_logs",
+           "pain_state"]

@@ -1,14 +1,12 @@
 """The training status as of a day: sessions with load, daily and weekly series, flags and notes.
 
-`compute_status` puts the load model (`loadwatch.load`: session loads, daily/weekly frames,
-spikes) together with the flags (`loadwatch.flags`) and the notes on what was assumed;
-`status_from_store` reads the frames from a store first. Logged strength work counts as
-session-RPE sessions (Foster 2001), see `strength_sessions`.
+`compute_status` puts the load model (`model.load`: session loads, daily/weekly frames, spikes)
+together with the flags (`model.flags`) and the notes on what was assumed. Logged strength work
+counts as session-RPE sessions (Foster 2001), see `strength_sessions`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -16,14 +14,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import Profile, load_profile
-from .errors import ConfigError, NoData
+from ..config import Profile
+from ..errors import ConfigError
+from ..models import Flag, Note
+from ..units import METRIC_UNITS
+from ..wording import json_number
 from .flags import evaluate, hold_events
-from .load import METRICS, UNITS, daily_frame, session_loads, spikes, weekly_frame
-from .models import Flag
+from .load import daily_frame, monday_of, session_loads, spikes, weekly_frame
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Status:
     """The training state as of a day: sessions (with load and spike columns), the daily series of the
     shown weeks, the weekly table, the active flags (most serious first) and the assumptions made."""
@@ -35,45 +35,33 @@ class Status:
     daily: pd.DataFrame
     weeks: pd.DataFrame
     flags: list[Flag]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     hold_days: list[date] = field(default_factory=list)  # `flags.hold_events`: the step goals hold on these
+
+    def notes_of(self, *kinds: str) -> list[str]:
+        """The texts of the notes of these kinds, in order."""
+        return [n.text for n in self.notes if n.kind in kinds]
 
     def as_json(self) -> dict[str, Any]:
         """{"metric", "unit", "as_of", "weeks": [...], "flags": [...], "notes": [...]}; NaN -> None."""
         weeks = []
         records = self.weeks[list(WEEK_JSON_COLUMNS)].to_dict("records")
         for monday, row in zip(self.weeks.index, records, strict=True):
-            item = {"week": monday.date().isoformat(), **{k: _num(v) for k, v in row.items()}}
+            item = {"week": monday.date().isoformat(), **{k: json_number(v, 4) for k, v in row.items()}}
             if item["steps"] is not None:
                 item["steps"] = int(item["steps"])
             weeks.append(item)
-        flags = []
-        for flag in self.flags:
-            data = flag.as_json()
-            data["value"], data["threshold"] = _num(flag.value), _num(flag.threshold)
-            flags.append(data)
         return {"metric": self.metric, "unit": self.unit, "as_of": self.as_of.isoformat(), "weeks": weeks,
-                "flags": flags, "notes": list(self.notes)}
+                "flags": [f.as_json() for f in self.flags], "notes": [n.text for n in self.notes]}
 
 
 WEEK_JSON_COLUMNS = ("days", "load", "ramp", "base_4wk", "ramp_4wk", "acwr", "ctl", "atl", "tsb", "monotony", "strain",
                      "long_run_m", "distance_m", "duration_s", "runs", "steps", "steps_ramp")
 
 
-def _num(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
-        return int(value)
-    value = float(value)
-    return None if not math.isfinite(value) else round(value, 4)
-
-
 def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFrame, profile: Profile, *,
                    as_of: date, weeks: int = 12, metric: str = "trimp") -> Status:
     """The status as of `as_of` (inclusive) over the last `weeks` ISO weeks; data after it is ignored."""
-    if metric not in METRICS:
-        raise ConfigError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
     if weeks < 1:
         raise ConfigError(f"--weeks must be at least 1, not {weeks}")
     sessions = sessions[pd.to_datetime(sessions["day"]) <= pd.Timestamp(as_of)] if len(sessions) else sessions
@@ -84,8 +72,7 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
         sessions = pd.concat([sessions, strength], ignore_index=True) if len(sessions) else strength
         sessions = sessions.sort_values(["day", "start_utc"], kind="stable")
     with_load, notes = session_loads(sessions.reset_index(drop=True), profile)
-    monday = as_of - timedelta(days=as_of.weekday())
-    start = monday - timedelta(weeks=weeks - 1)
+    start = monday_of(as_of) - timedelta(weeks=weeks - 1)
     history_start = start - timedelta(weeks=5)  # the 4-week ramp of the first shown week needs these
     firsts = [pd.to_datetime(f["day"]).min().date() for f in (with_load, steps) if len(f)]
     daily_hist = daily_frame(with_load, steps, metric=metric, start=min([history_start, *firsts]), end=as_of,
@@ -101,10 +88,10 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     stale = stale_note(sessions, steps, as_of)
     notes += ([stale] if stale else []) + _metric_notes(with_load, steps, metric)
     flags = evaluate(sessions=with_load, daily=daily_all, weeks=weekly_all, logs=logs, profile=profile,
-                     as_of=as_of, metric=metric, unit=UNITS[metric])
+                     as_of=as_of, metric=metric, unit=METRIC_UNITS[metric])
     held = hold_events(sessions=with_load, daily=daily_hist, weeks=weekly_hist, profile=profile, as_of=as_of,
                        metric=metric)
-    return Status(as_of=as_of, metric=metric, unit=UNITS[metric], sessions=with_load, daily=daily, weeks=weekly,
+    return Status(as_of=as_of, metric=metric, unit=METRIC_UNITS[metric], sessions=with_load, daily=daily, weeks=weekly,
                   flags=flags, notes=notes, hold_days=held)
 
 
@@ -139,10 +126,9 @@ def strength_sessions(logs: pd.DataFrame) -> pd.DataFrame:
 
 
 STALE_AFTER_DAYS = 9  # the step-goal window: older than this, "now" is a guess
-STALE_NOTE_START = "Nothing imported after"
 
 
-def stale_note(sessions: pd.DataFrame, steps: pd.DataFrame, as_of: date) -> str | None:
+def stale_note(sessions: pd.DataFrame, steps: pd.DataFrame, as_of: date) -> Note | None:
     """A note when the newest data is more than STALE_AFTER_DAYS before `as_of`, else None.
 
     The weeks since then read as rest and the step goals carry that day's level forward, which is
@@ -155,55 +141,31 @@ def stale_note(sessions: pd.DataFrame, steps: pd.DataFrame, as_of: date) -> str 
     gap = (as_of - last).days
     if gap <= STALE_AFTER_DAYS:
         return None
-    return (f"{STALE_NOTE_START} {last.isoformat()} ({gap} days before {as_of.isoformat()}): the days since count as"
-            f" rest and step goals carry that time forward. Import newer data, or look back with --as-of {last}.")
+    return Note("stale", f"Nothing imported after {last.isoformat()} ({gap} days before {as_of.isoformat()}): the"
+                " days since count as rest and step goals carry that time forward. Import newer data, or look back"
+                f" with --as-of {last}.")
 
 
-def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str) -> list[str]:
-    notes: list[str] = []
+def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str) -> list[Note]:
+    notes: list[Note] = []
     if metric == "srpe" and len(sessions):
         missing = int(sessions["rpe"].isna().sum())
         if missing:
-            notes.append(f"Metric srpe: {missing} of {len(sessions)} session(s) have no RPE logged and count as 0"
-                         " (log one: loadwatch log rpe DATE RPE).")
+            notes.append(Note("metric", f"Metric srpe: {missing} of {len(sessions)} session(s) have no RPE logged"
+                              " and count as 0 (log one: loadwatch log rpe DATE RPE)."))
     if metric == "distance" and len(sessions):
         missing = int(sessions["distance_m"].isna().sum())
         if missing:
-            notes.append(f"Metric distance: {missing} session(s) without a distance count as 0 km.")
+            notes.append(Note("metric", f"Metric distance: {missing} session(s) without a distance count as 0 km."))
     if metric != "steps" and sessions.empty:
-        notes.append("No sessions stored: training load is 0 throughout; for a walker, try --metric steps.")
+        notes.append(Note("no_sessions", "No sessions stored: training load is 0 throughout; for a walker, try"
+                          " --metric steps."))
     if metric == "steps" and (steps is None or steps.empty):
-        notes.append("Metric steps: no daily steps stored; every day counts as 0.")
-    notes.append("ACWR shown is the EWMA form (Williams 2017, lambda 0.25 / 2/29), as context only: its"
-                 " thresholds are disputed (Lolli 2019; Impellizzeri 2020).")
+        notes.append(Note("metric", "Metric steps: no daily steps stored; every day counts as 0."))
+    notes.append(Note("acwr", "ACWR shown is the EWMA form (Williams 2017, lambda 0.25 / 2/29), as context only: its"
+                      " thresholds are disputed (Lolli 2019; Impellizzeri 2020)."))
     return notes
 
 
-def status_from_store(store: Any, athlete: str, *, as_of: date | None = None, weeks: int = 12,
-                      metric: str = "trimp") -> Status:
-    """Read the athlete's frames and profile and compute the status; NoData when nothing is stored."""
-    as_of = as_of or date.today()
-    sessions = store.sessions(athlete)
-    steps = store.daily_steps(athlete)
-    if sessions.empty and steps.empty:
-        raise NoData(f"no sessions or steps stored for athlete {athlete!r} yet; import your export first:"
-                     " loadwatch import PATH")
-    first = min([d for d in (sessions["day"].min() if len(sessions) else None,
-                             steps["day"].min() if len(steps) else None) if d is not None])
-    if first > as_of:
-        raise NoData(f"nothing stored for athlete {athlete!r} on or before {as_of.isoformat()} (the first day is"
-                     f" {first.isoformat()}); choose a later --as-of")
-    return compute_status(sessions, steps, store.logs(athlete), load_profile(store, athlete), as_of=as_of,
-                          weeks=weeks, metric=metric)
 
-
-__all__ = [
-    "STALE_AFTER_DAYS",
-    "STALE_NOTE_START",
-    "WEEK_JSON_COLUMNS",
-    "Status",
-    "compute_status",
-    "stale_note",
-    "status_from_store",
-    "strength_sessions",
-]
+__all__ = ["STALE_AFTER_DAYS", "WEEK_JSON_COLUMNS", "Status", "compute_status", "stale_note", "strength_sessions"]

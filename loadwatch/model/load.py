@@ -1,7 +1,7 @@
 """The load model: per-session load, daily and weekly series, PMC, ACWR, monotony/strain, spikes.
 
 Pure functions of the store's frames and a `Profile`, vectorised pandas: no Python loop per day
-(the status of a day, which puts these together with the flags, is `loadwatch.status`). Formulas
+(the status of a day, which puts these together with the flags, is `model.status`). Formulas
 and sources:
 
 - Banister TRIMP (Banister 1975; fellrnr "TRIMP"): sum over the heart-rate histogram of
@@ -29,22 +29,17 @@ and sources:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import chain
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .config import Profile
-from .errors import ConfigError
-from .pmc import LAMBDA_ACUTE, LAMBDA_CHRONIC, MONOTONY_CAP, acwr, ewma, monotony, pmc
-
-if TYPE_CHECKING:  # moved to loadwatch.status; still importable from here (see __getattr__ below)
-    from .status import Status, compute_status, stale_note, status_from_store, strength_sessions
-
-METRICS = ("trimp", "srpe", "duration", "distance", "steps")
-UNITS = {"trimp": "TRIMP", "srpe": "AU (RPE x min)", "duration": "min", "distance": "km", "steps": "steps"}
+from ..config import Profile
+from ..errors import ConfigError
+from ..models import Note
+from ..units import METRICS
+from .pmc import acwr, monotony, pmc
 
 TRIMP_COEFFICIENTS = {"male": (0.64, 1.92), "female": (0.86, 1.67)}  # Banister 1975
 DURATION_HRR = 0.6  # the duration-based estimate: minutes at a moderate HRr of 0.6 (~1.2 TRIMP/min, men)
@@ -53,6 +48,24 @@ HR_MIN_SECONDS = 5.0  # a bpm must be held this long to count for HRmax/HRrest e
 SPIKE_WINDOW = pd.Timedelta(days=30)
 SPIKE_BOUNDS = (0.10, 0.30, 1.00)  # Frandsen 2025: small > 10 %, moderate > 30 %, large > 100 %
 SPIKE_CLASSES = ("none", "small", "moderate", "large")
+SPIKED = SPIKE_CLASSES[1:]  # the classes that are spikes
+SPIKE_THRESHOLDS = dict(zip(SPIKED, SPIKE_BOUNDS, strict=True))  # class -> the fraction it is above
+
+
+def week_start(days: pd.DatetimeIndex | pd.Series) -> pd.DatetimeIndex | pd.Series:
+    """The Monday of each day's ISO week (a DatetimeIndex or a datetime Series, kept as given)."""
+    weekday = days.day_of_week if isinstance(days, pd.DatetimeIndex) else days.dt.day_of_week
+    return days - pd.to_timedelta(weekday, unit="D")
+
+
+def monday_of(day: date) -> date:
+    """The Monday of `day`'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def is_spike(spike_class: pd.Series) -> pd.Series:
+    """True where a session's spike class is one of SPIKED (small, moderate, large)."""
+    return spike_class.isin(SPIKED)
 
 
 def is_run(sport: pd.Series) -> pd.Series:
@@ -67,7 +80,7 @@ def trimp_rate(hrr: np.ndarray | float, sex: str | None) -> np.ndarray | float:
 
 
 def _hr_bounds(sessions: pd.DataFrame, bpm: np.ndarray, secs: np.ndarray, profile: Profile,
-               notes: list[str]) -> tuple[float, float]:
+               notes: list[Note]) -> tuple[float, float]:
     """HRmax and HRrest from the profile, or estimated from the data (and said so in `notes`)."""
     held = bpm[secs >= HR_MIN_SECONDS]
     no_hist = sessions["hr_hist"].map(len).to_numpy() == 0 if len(sessions) else np.zeros(0, bool)
@@ -78,8 +91,8 @@ def _hr_bounds(sessions: pd.DataFrame, bpm: np.ndarray, secs: np.ndarray, profil
         seen = np.concatenate([held, max_col[np.isfinite(max_col)]])
         seen = seen[(seen >= 100) & (seen <= 230)]
         hr_max = float(seen.max()) if seen.size else 190.0
-        notes.append(f"HRmax not set: estimated {hr_max:.0f} bpm from your highest recorded heart rate"
-                     " (set it: loadwatch profile --set hr_max_bpm=N).")
+        notes.append(Note("hr", f"HRmax not set: estimated {hr_max:.0f} bpm from your highest recorded heart rate"
+                          " (set it: loadwatch profile --set hr_max_bpm=N)."))
     if profile.hr_rest_bpm is not None:
         hr_rest = float(profile.hr_rest_bpm)
     else:
@@ -87,14 +100,15 @@ def _hr_bounds(sessions: pd.DataFrame, bpm: np.ndarray, secs: np.ndarray, profil
         low = held[(held >= 30) & (held < HR_REST_DEFAULT)]
         if low.size:
             hr_rest = float(np.percentile(low, 5))
-        notes.append(f"HRrest not set: assumed {hr_rest:.0f} bpm (set it: loadwatch profile --set hr_rest_bpm=N).")
+        notes.append(Note("hr", f"HRrest not set: assumed {hr_rest:.0f} bpm (set it: loadwatch profile --set"
+                          " hr_rest_bpm=N)."))
     if hr_max <= hr_rest + 20:
         raise ConfigError(f"HRmax {hr_max:.0f} bpm is not well above HRrest {hr_rest:.0f} bpm; fix them with"
                           " loadwatch profile --set hr_max_bpm=N --set hr_rest_bpm=N")
     return hr_max, hr_rest
 
 
-def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, list[str]]:
+def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, list[Note]]:
     """Add load_trimp, load_srpe, load_duration, load and load_source to a copy of `sessions`.
 
     load_trimp: Banister TRIMP from `hr_hist` (or from avg_hr x moving minutes without a histogram);
@@ -105,7 +119,7 @@ def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFram
     onto the heart-rate reserve), else duration; `load_source` says which. The list holds the notes.
     """
     out = sessions.copy()
-    notes: list[str] = []
+    notes: list[Note] = []
     n = len(out)
     hists = list(out["hr_hist"]) if n else []
     lens = np.fromiter((len(h) for h in hists), dtype=np.int64, count=n)
@@ -120,8 +134,8 @@ def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFram
     has_hr = has_hist | np.isfinite(avg_hr)
     sex = profile.sex
     if sex is None and n:
-        notes.append("Sex not set: TRIMP uses the male coefficients 0.64 e^(1.92 HRr)"
-                     " (set it: loadwatch profile --set sex=female|male).")
+        notes.append(Note("sex", "Sex not set: TRIMP uses the male coefficients 0.64 e^(1.92 HRr)"
+                          " (set it: loadwatch profile --set sex=female|male)."))
     trimp = np.full(n, np.nan)
     if has_hr.any():
         hr_max, hr_rest = _hr_bounds(out, bpm, secs, profile, notes)
@@ -142,11 +156,12 @@ def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFram
     out["load_source"] = source
     n_rpe, n_dur = int((source == "srpe").sum()), int((source == "duration").sum())
     if n_rpe:
-        notes.append(f"{n_rpe} session(s) without heart rate: load from your RPE x minutes, converted to"
-                     " TRIMP at HRr = RPE/10.")
+        notes.append(Note("load_source", f"{n_rpe} session(s) without heart rate: load from your RPE x minutes,"
+                          " converted to TRIMP at HRr = RPE/10."))
     if n_dur:
-        notes.append(f"{n_dur} session(s) without heart rate or RPE: load estimated from duration at a"
-                     f" moderate effort (HRr {DURATION_HRR}); log an RPE to improve it: loadwatch log rpe.")
+        notes.append(Note("load_source", f"{n_dur} session(s) without heart rate or RPE: load estimated from"
+                          f" duration at a moderate effort (HRr {DURATION_HRR}); log an RPE to improve it:"
+                          " loadwatch log rpe."))
     return out, notes
 
 
@@ -174,7 +189,7 @@ def daily_frame(sessions: pd.DataFrame, steps: pd.DataFrame, *, metric: str, sta
                 profile: Profile) -> pd.DataFrame:
     """One row per local day start..end (DatetimeIndex `day`; rest days are 0).
 
-    Columns: load (in the metric's unit, see UNITS), distance_m, duration_s, runs, long_run_m, steps
+    Columns: load (in the metric's unit, see `units.METRIC_UNITS`), distance_m, duration_s, runs, long_run_m, steps
     (NaN where unknown), ctl, atl, tsb, ctl_ramp, acwr_coupled, acwr_uncoupled, acwr_ewma, monotony_7d,
     tracked (on or after the first data day).
     The recursions run over the whole history from the first data day up to `end`, so CTL on `start`
@@ -235,7 +250,7 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     monotony: Foster mean/SD over the week's days (capped at 10); strain = load x monotony;
     long_run_m: the week's longest run; steps_ramp: steps / last week's - 1.
     """
-    week = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
+    week = week_start(daily.index)
     g = daily.groupby(week)
     out = pd.DataFrame({
         "load": g["load"].sum(),
@@ -292,37 +307,18 @@ def spikes(sessions: pd.DataFrame) -> pd.DataFrame:
     return out.sort_index()
 
 
-# The status (Status, compute_status, status_from_store, the notes, strength_sessions) moved to
-# `loadwatch.status`, which imports this module; these names stay importable from here, resolved on
-# first use so that neither module imports the other at load time.
-_MOVED_TO_STATUS = frozenset({"STALE_AFTER_DAYS", "STALE_NOTE_START", "Status", "WEEK_JSON_COLUMNS", "compute_status",
-                              "stale_note", "status_from_store", "strength_sessions", "_metric_notes", "_num"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED_TO_STATUS:
-        from . import status
-
-        return getattr(status, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-
 
 __all__ = [
-    "LAMBDA_ACUTE",
-    "LAMBDA_CHRONIC",
-    "METRICS",
-    "MONOTONY_CAP",
-    "UNITS",
-    "Status",
-    "compute_status",
+    "SPIKED",
+    "SPIKE_CLASSES",
+    "SPIKE_THRESHOLDS",
     "daily_frame",
-    "ewma",
+    "is_run",
+    "is_spike",
+    "monday_of",
     "session_loads",
     "spikes",
-    "stale_note",
-    "status_from_store",
-    "strength_sessions",
+    "trimp_rate",
+    "week_start",
     "weekly_frame",
 ]

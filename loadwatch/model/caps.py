@@ -14,7 +14,7 @@ run km and run minutes alike:
   leaving out runs that were themselves spikes (so it agrees with the spike flag's advice).
 The most = the lowest ceiling; we suggest = the most x (1 - margin). Recent pain: no increase (the
 most = last week's). Fewer than 28 days of data: at most last week's amount + ramp_caution.
-The week planner that uses these is `loadwatch.plan`.
+The week planner that uses these is `model.plan`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import Profile
+from ..config import Profile
+from ..wording import json_number, km
 from .flags import PainState
-from .load import is_run
+from .load import is_run, is_spike
+from .pmc import CHRONIC_DAYS
 from .status import Status
 
-CHRONIC_DAYS = 28
 LONG_RUN_WINDOW_DAYS = 30
 SERIES = ("load", "distance_m", "duration_s")
 
@@ -47,8 +48,8 @@ class Ceiling:
     reason: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "load": _num(self.load), "distance_m": _num(self.distance_m),
-                "duration_s": _num(self.duration_s), "reason": self.reason}
+        return {"rule": self.rule, "load": json_number(self.load, 1), "distance_m": json_number(self.distance_m, 1),
+                "duration_s": json_number(self.duration_s, 1), "reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,22 +74,12 @@ class Caps:
     def as_json(self) -> dict[str, Any]:
         keys = ("weekly_max", "weekly_suggested", "distance_max_m", "distance_suggested_m", "duration_max_s",
                 "duration_suggested_s", "long_run_max_m", "long_run_suggested_m")
-        out: dict[str, Any] = {k: _num(getattr(self, k)) for k in keys}
+        out: dict[str, Any] = {k: json_number(getattr(self, k), 1) for k in keys}
         out.update({"unit": self.unit, "binding": self.binding, "ceilings": [c.as_json() for c in self.ceilings]})
         return out
 
 
-def _num(value: float | None) -> float | None:
-    if value is None or not np.isfinite(value):
-        return None
-    return round(float(value), 1)
-
-
-def _km(metres: float) -> str:
-    return f"{metres / 1000:.1f} km"
-
-
-def _run_daily(status: Status, as_of: date) -> pd.DataFrame:
+def run_frame(status: Status, as_of: date) -> pd.DataFrame:
     """load (all sessions), distance_m and duration_s (runs only), longest run: one row per day up
     to as_of over the last 35 days (0 on days without)."""
     days = pd.date_range(as_of - timedelta(days=34), as_of, freq="D")
@@ -103,7 +94,7 @@ def _run_daily(status: Status, as_of: date) -> pd.DataFrame:
         if len(runs) else 0.0
     # the long-run base leaves out runs that were themselves spikes (> 10 % over their own 30-day
     # longest), so one jump is not the platform for the next: the same cap `status` gives
-    spike = runs["spike_class"].fillna("none").isin(["small", "moderate", "large"]) \
+    spike = is_spike(runs["spike_class"].fillna("none")) \
         if len(runs) and "spike_class" in runs else pd.Series(False, index=runs.index)
     base = runs[~spike.to_numpy()] if len(runs) else runs
     bday = pd.to_datetime(base["day"]) if len(base) else pd.Series(dtype="datetime64[ns]")
@@ -136,7 +127,7 @@ def _ceilings(daily: pd.DataFrame, profile: Profile, history_days: int) -> list[
 
 def compute_caps(daily: pd.DataFrame, profile: Profile, *, unit: str, history_days: int,
                  pain: PainState) -> Caps:
-    """Caps from a `_run_daily`-shaped frame (last row = as_of)."""
+    """Caps from a `run_frame` (last row = as_of)."""
     ceilings = _ceilings(daily, profile, history_days)
     table = pd.DataFrame([[c.load, c.distance_m, c.duration_s] for c in ceilings], columns=list(SERIES),
                          index=[c.rule for c in ceilings])
@@ -167,12 +158,13 @@ def compute_caps(daily: pd.DataFrame, profile: Profile, *, unit: str, history_da
                 ceilings)
 
 
-def _cap_notes(caps: Caps, profile: Profile, daily: pd.DataFrame) -> list[str]:
+def cap_notes(caps: Caps, profile: Profile, daily: pd.DataFrame) -> list[str]:
+    """One sentence per ceiling (the binding one marked), the long-run rule and the margin."""
     notes = []
     for c in caps.ceilings:
         parts = []
         if caps.distance_max_m is not None and np.isfinite(c.distance_m):
-            parts.append(_km(c.distance_m))
+            parts.append(km(c.distance_m))
         if caps.duration_max_s is not None and np.isfinite(c.duration_s):
             parts.append(f"{c.duration_s / 60:.0f} min")
         if np.isfinite(c.load):
@@ -188,11 +180,11 @@ def _cap_notes(caps: Caps, profile: Profile, daily: pd.DataFrame) -> list[str]:
         if caps.long_run_max_m < rule - 1:  # pain or the week's distance cap binds before the 1.10 rule
             why = "the last 7 days' longest run, while pain is logged" if caps.binding in ("pain", "red_flag") \
                 else "the week's distance cap"
-            lower = f" would be {_km(rule)}; held to {why}"
-        notes.append(f"long run: at most {_km(caps.long_run_max_m)} ({profile.long_run_cap:.2f} x your {what}, "
-                     f"{_km(longest)}{lower}; Frandsen 2025)")
+            lower = f" would be {km(rule)}; held to {why}"
+        notes.append(f"long run: at most {km(caps.long_run_max_m)} ({profile.long_run_cap:.2f} x your {what}, "
+                     f"{km(longest)}{lower}; Frandsen 2025)")
     notes.append(f"we suggest the lowest ceiling - {profile.margin:.0%}: a little less than your head would like")
     return notes
 
 
-__all__ = ["CHRONIC_DAYS", "LONG_RUN_WINDOW_DAYS", "SERIES", "Caps", "Ceiling", "compute_caps"]
+__all__ = ["LONG_RUN_WINDOW_DAYS", "SERIES", "Caps", "Ceiling", "cap_notes", "compute_caps", "run_frame"]

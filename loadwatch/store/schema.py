@@ -83,4 +83,14 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-__all__ = ["MIGRATIONS"]
+# What the store hands out, in this order.
+SESSION_COLUMNS = (
+    "id", "athlete", "sport", "sub_sport", "start_utc", "utc_offset_s", "duration_s", "moving_s",
+    "distance_m", "ascent_m", "avg_hr", "max_hr", "hr_hist", "steps", "calories", "device", "rpe",
+    "recovered", "source",
+)
+SOURCE_COLUMNS = ("sha256", "path", "format", "size_bytes", "imported_at", "status", "error", "athlete", "n_records",
+                  "n_sessions", "n_duplicates", "n_days", "warnings")
+SOURCE_ORDER = "imported_at, path"
+
+__all__ = ["MIGRATIONS", "SESSION_COLUMNS", "SOURCE_COLUMNS", "SOURCE_ORDER"]

@@ -3,25 +3,23 @@
 All tables are read inside one read transaction (a consistent snapshot even while an import
 writes). JSON keeps native types; CSV writes one file per table. Text cells of the CSV that a
 spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR: OWASP "CSV
-injection") get a leading `'`; numbers are written as numbers and never escaped, so a negative
-UTC offset stays a number.
+injection", `files.csv_safe`) get a leading `'`; numbers are written as numbers and never escaped,
+so a negative UTC offset stays a number. Each file is written whole or not at all (`files.atomic_open`).
 """
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
-from .store import Store
+from .._version import __version__
+from ..files import atomic_open, write_csv
+from . import Store
 
 EXPORT_FORMAT = "loadwatch-export"
 EXPORT_VERSION = 1
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # table -> (columns, ORDER BY); hr_hist and payload/warnings hold JSON text and are decoded for JSON
 TABLES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -86,25 +84,9 @@ def export_csv(store: Store, directory: Path) -> dict[str, int]:
     tables = collect(store)
     for table, rows in tables.items():
         cols = TABLES[table][0]
-        with (directory / f"{table}.csv").open("w", newline="", encoding="utf-8") as fh:
+        with atomic_open(directory / f"{table}.csv", newline="") as fh:
             write_csv(fh, cols, (tuple(r[c] for c in cols) for r in rows))
     return {t: len(rows) for t, rows in tables.items()}
 
 
-def write_csv(fh: TextIO, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
-    writer = csv.writer(fh, lineterminator="\n")
-    writer.writerow([escape_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([escape_cell(v) for v in row])
-
-
-def escape_cell(value: Any) -> Any:
-    """A text cell a spreadsheet would evaluate gets a leading `'` (OWASP CSV injection); None -> ''."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-__all__ = ["EXPORT_FORMAT", "EXPORT_VERSION", "collect", "escape_cell", "export_csv", "export_json"]
+__all__ = ["EXPORT_FORMAT", "EXPORT_VERSION", "collect", "export_csv", "export_json", "to_json_document"]

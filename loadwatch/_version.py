@@ -1,0 +1,3 @@
+"""The version of loadwatch: one place, read by pyproject.toml and `loadwatch --version`."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,485 @@
+"""The application: a `Store` in, named results out; one call per command.
+
+The CLI, the report and the notebooks call these functions, and nothing else puts the store and the
+model together. Each reads what it needs from the store once, hands the frames to the pure model
+(`loadwatch.model`) and returns a result type (`loadwatch.models`, or the model's own `Status`,
+`Plan`). Errors are `LoadwatchError`s with a sentence that says what to do.
+
+The heavy layers (pandas and the model, the importers, matplotlib) are imported inside the calls
+that need them, so `import loadwatch.api` and `loadwatch --help` stay fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .config import Profile, ProfileView, stored_profile, updated_profile
+from .errors import ConfigError, NoData, StoreError
+from .files import write_text
+from .models import (
+    AppliedLogs,
+    DemoResult,
+    ForgetOutcome,
+    GoalDay,
+    ImportResult,
+    PainEntry,
+    RpeEntry,
+    SessionRecord,
+    SourceRecord,
+    StepDay,
+    StrengthEntry,
+)
+from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .model.plan import Plan
+    from .model.status import Status
+    from .model.strength import Exercise
+    from .report.pdf import ReportResult
+
+Progress = Callable[[int, int, str], None]  # (files done, files in all, current file)
+
+
+# -- reading what is stored ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class AthleteData:
+    """One athlete's frames and profile, read from the store in one go."""
+
+    sessions: pd.DataFrame
+    steps: pd.DataFrame
+    logs: pd.DataFrame
+    profile: Profile
+
+
+def athlete_data(store: Store, athlete: str) -> AthleteData:
+    """The athlete's sessions, daily steps, logs and profile."""
+    return AthleteData(store.sessions(athlete), store.daily_steps(athlete), store.logs(athlete),
+                       stored_profile(store.profile(athlete)))
+
+
+def sessions(store: Store, athlete: str, *, since: date | None = None) -> list[SessionRecord]:
+    """Stored sessions, oldest first (`loadwatch sessions`)."""
+    import pandas as pd
+
+    frame = store.sessions(athlete, since=since)
+
+    def _opt(value: Any) -> float | None:
+        return None if pd.isna(value) else float(value)
+
+    def _str(value: Any) -> str | None:  # a NULL text among texts comes out of pandas as NaN
+        return None if value is None or pd.isna(value) else str(value)
+
+    return [SessionRecord(
+        id=int(r.id), start_utc=r.start_utc, utc_offset_s=int(r.utc_offset_s), local_start=r.local_start,
+        sport=r.sport, sub_sport=_str(r.sub_sport), duration_s=r.duration_s, moving_s=_opt(r.moving_s),
+        distance_m=_opt(r.distance_m), ascent_m=_opt(r.ascent_m), avg_hr=_opt(r.avg_hr), max_hr=_opt(r.max_hr),
+        steps=None if pd.isna(r.steps) else int(r.steps), calories=_opt(r.calories), device=_str(r.device),
+        rpe=_opt(r.rpe), recovered=bool(r.recovered), source=r.source,
+    ) for r in frame.itertuples()]
+
+
+def steps(store: Store, athlete: str, *, since: date | None = None) -> list[StepDay]:
+    """Daily steps, one per local day from its primary source (`loadwatch steps`)."""
+    frame = store.daily_steps(athlete, since=since)
+    return [StepDay(r.day, int(r.steps), r.source) for r in frame.itertuples()]
+
+
+def sources(store: Store) -> list[SourceRecord]:
+    """The import ledger, every athlete's files (`loadwatch sources`)."""
+    out = []
+    for row in store.source_rows():
+        out.append(SourceRecord(
+            sha256=str(row["sha256"]), path=str(row["path"]), format=_text(row["format"]),
+            size_bytes=int(row["size_bytes"] or 0), imported_at=str(row["imported_at"]), status=str(row["status"]),
+            error=_text(row["error"]), athlete=str(row["athlete"]), n_records=int(row["n_records"] or 0),
+            n_sessions=int(row["n_sessions"] or 0), n_duplicates=int(row["n_duplicates"] or 0),
+            n_days=int(row["n_days"] or 0), warnings=json.loads(str(row["warnings"])) if row["warnings"] else [],
+        ))
+    return out
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+# -- importing -------------------------------------------------------------------------------------
+def import_files(store: Store, paths: Iterable[str | Path], *, athlete: str = "me", strict: bool = False,
+                 dry_run: bool = False, on_progress: Progress | None = None,
+                 options: dict[str, object] | None = None) -> ImportResult:
+    """Import every supported file under `paths` (`loadwatch import`); see `ingest.import_paths`."""
+    from .ingest import import_paths
+
+    return import_paths(store, paths, athlete=athlete, strict=strict, dry_run=dry_run, on_progress=on_progress,
+                        options=options)
+
+
+# -- the training state ----------------------------------------------------------------------------
+def _require_data(data: AthleteData, athlete: str, as_of: date) -> None:
+    if data.sessions.empty and data.steps.empty:
+        raise NoData(f"no sessions or steps stored for athlete {athlete!r} yet; import your export first:"
+                     " loadwatch import PATH")
+    first = min(f["day"].min() for f in (data.sessions, data.steps) if len(f))
+    if first > as_of:
+        raise NoData(f"nothing stored for athlete {athlete!r} on or before {as_of.isoformat()} (the first day is"
+                     f" {first.isoformat()}); choose a later --as-of")
+
+
+def _status(data: AthleteData, athlete: str, *, as_of: date, weeks: int, metric: str) -> Status:
+    from .model.status import compute_status
+
+    _require_data(data, athlete, as_of)
+    return compute_status(data.sessions, data.steps, data.logs, data.profile, as_of=as_of, weeks=weeks,
+                          metric=metric)
+
+
+def status(store: Store, athlete: str, *, as_of: date | None = None, weeks: int = 12,
+           metric: str = "trimp") -> Status:
+    """The status as of `as_of` (default today) over the last `weeks` ISO weeks (`loadwatch status`).
+
+    NoData when nothing is stored for the athlete on or before that day."""
+    return _status(athlete_data(store, athlete), athlete, as_of=as_of or date.today(), weeks=weeks, metric=metric)
+
+
+def _plan(data: AthleteData, full: Status) -> Plan:
+    from .model.plan import next_week
+
+    return next_week(full, data.steps, data.logs, data.profile)
+
+
+def plan(store: Store, athlete: str, *, as_of: date | None = None, metric: str = "trimp") -> Plan:
+    """Next week's plan: the 7 days after `as_of` (default today) (`loadwatch plan`)."""
+    from .report.data import PLAN_WEEKS
+
+    data = athlete_data(store, athlete)
+    return _plan(data, _status(data, athlete, as_of=as_of or date.today(), weeks=PLAN_WEEKS, metric=metric))
+
+
+def _goal_holds(data: AthleteData, as_of: date, status: Status | None) -> list[date]:
+    """The days that hold the step goals: pain logs and every caution/high flag of the history."""
+    from .model.flags import goal_hold_days
+
+    return goal_hold_days(status.hold_days if status is not None else [], data.logs, as_of)
+
+
+def goals(store: Store, athlete: str, *, as_of: date | None = None, days: int = 14) -> list[GoalDay]:
+    """The step goals for the `days` days after `as_of` (default today) (`loadwatch goals`)."""
+    from .model.goals import goal_days, upcoming_goals
+    from .report.data import PLAN_WEEKS
+
+    as_of = as_of or date.today()
+    data = athlete_data(store, athlete)
+    held = _status(data, athlete, as_of=as_of, weeks=PLAN_WEEKS, metric="trimp") if len(data.sessions) else None
+    return goal_days(upcoming_goals(data.steps, data.profile, as_of=as_of, days=days,
+                                    hold_on=_goal_holds(data, as_of, held)))
+
+
+def write_goals_csv(goals: list[GoalDay], path: Path) -> None:
+    """day,goal,why as CSV at `path` (written whole or not at all)."""
+    from .report.calendar import goals_csv
+
+    write_text(path, goals_csv(goals))
+
+
+def write_goals_ics(goals: list[GoalDay], path: Path, *, athlete: str) -> None:
+    """An iCalendar file with one all-day event per goal at `path`."""
+    from .report.calendar import goals_ics
+
+    write_text(path, goals_ics(goals, athlete=athlete))
+
+
+def report(store: Store, athlete: str, path: Path | None = None, *, as_of: date | None = None, weeks: int = 12,
+           metric: str = "trimp") -> ReportResult:
+    """Write the six-page PDF (`loadwatch report`); `path` defaults to `default_filename` here, and a
+    folder gets that name inside it."""
+    from .model.goals import goal_series
+    from .report.data import GOAL_DAYS_AHEAD, PLAN_WEEKS, assemble, default_filename
+    from .report.pdf import write_report
+
+    as_of = as_of or date.today()
+    data = athlete_data(store, athlete)
+    full = _status(data, athlete, as_of=as_of, weeks=max(weeks, PLAN_WEEKS), metric=metric)
+    goal_history = None
+    if len(data.steps):
+        try:
+            goal_history = goal_series(data.steps, data.profile, as_of=as_of, days_ahead=GOAL_DAYS_AHEAD,
+                                       hold_on=_goal_holds(data, as_of, full))
+        except NoData:
+            goal_history = None
+    report_data = assemble(athlete=athlete, as_of=as_of, weeks=weeks, full=full, plan=_plan(data, full),
+                           profile=data.profile, goals=goal_history, sources=store.sources())
+    target = Path(path) if path is not None else Path.cwd() / default_filename(athlete, as_of)
+    if target.is_dir():
+        target = target / default_filename(athlete, as_of)
+    return write_report(report_data, target)
+
+
+# -- what the athlete enters -----------------------------------------------------------------------
+def log_rpe(store: Store, athlete: str, ref: str, rpe: str | float, *, today: date) -> RpeEntry:
+    """Check, then set the session's RPE and add an `rpe` log {session_id, rpe} on its day (`log rpe`).
+
+    `ref` is a session id or a YYYY-MM-DD day with one session."""
+    from .model.logs import check_rpe, resolve_session
+
+    value = check_rpe(rpe)
+    session_id, day = resolve_session(store.sessions(athlete), ref, today=today)
+    store.set_session_rpe(session_id, value)
+    store.add_log(athlete, day, "rpe", {"session_id": session_id, "rpe": value})
+    return RpeEntry(session_id, day, value)
+
+
+def log_pain(store: Store, athlete: str, *, day: str | date | None, where: str, level: str | int,
+             radiates: bool = False, numbness: bool = False, today: date) -> PainEntry:
+    """Check and store a `pain` log (`log pain`); the entry carries the red flags of its episode."""
+    from .model.flags import pain_state
+    from .model.logs import check_pain
+
+    when, payload = check_pain(day=day, where=where, level=level, radiates=radiates, numbness=numbness,
+                               today=today)
+    log_id = store.add_log(athlete, when, "pain", payload)
+    state = pain_state(store.logs(athlete, "pain"), as_of=max(today, when),
+                       profile=stored_profile(store.profile(athlete)))
+    return PainEntry(log_id, when, where, int(payload["level"]), bool(radiates), bool(numbness),
+                     tuple(state.reasons) if state.red_flag else ())
+
+
+def log_strength(store: Store, athlete: str, exercise: str, dose: str, *, pain: bool = False,
+                 day: str | date | None = None, rpe: float | None = None, minutes: float | None = None,
+                 today: date) -> StrengthEntry:
+    """Check and store one strength exercise done (`log strength`), with the progression it moved."""
+    from .model.logs import parse_day
+    from .model.strength import load_catalog, progression, strength_payload
+
+    when = today if day is None else parse_day(day, today=today, what="strength date")
+    ex = load_catalog().find(exercise)
+    payload = strength_payload(ex, dose, pain=pain, rpe=rpe, minutes=minutes)
+    store.add_log(athlete, when, "strength", payload)
+    state = progression(store.logs(athlete, "strength"), as_of=max(today, when))
+    changes = tuple(c for c in state.changes if c.day == when and ex.name in (c.exercise, c.to))
+    return StrengthEntry(when, ex.name, payload["sets"], payload.get("reps"), payload.get("hold_s"), bool(pain),
+                         changes)
+
+
+def exercises() -> list[Exercise]:
+    """The strength and stretch catalog, basic first (`plan --exercises`)."""
+    from .model.strength import load_catalog
+
+    return sorted(load_catalog().exercises.values(), key=lambda e: (e.level, e.id))
+
+
+def profile(store: Store, athlete: str) -> ProfileView:
+    """The athlete's profile and which values were set (`loadwatch profile`)."""
+    stored = store.profile(athlete)
+    return ProfileView(athlete, stored_profile(stored), frozenset(stored))
+
+
+def set_profile(store: Store, athlete: str, assignments: Iterable[str]) -> ProfileView:
+    """Check every KEY=VALUE, then store them all in one transaction (`profile --set`)."""
+    _, changes = updated_profile(stored_profile(store.profile(athlete)), list(assignments))
+    store.set_profile(athlete, changes)
+    return profile(store, athlete)
+
+
+# -- your data -------------------------------------------------------------------------------------
+def forget(store: Store, ref: str, *, dry_run: bool = False) -> ForgetOutcome:
+    """Forget one imported file or one session (`loadwatch forget`).
+
+    `ref` is a file's sha256 prefix (6+ hex digits), its path as imported, or a session id (`#12`
+    when the digits could also start a sha256)."""
+    ref = ref.strip()
+    digits = ref.lstrip("#")
+    session_id = int(digits) if digits.isdigit() and len(digits) < 12 else None
+    matches = [] if ref.startswith("#") else store.find_sources(ref)
+    session_exists = session_id is not None and store.has_session(session_id)
+    if matches and session_exists:
+        raise ConfigError(f"{ref!r} is both a session id and the start of a file's sha256; write #{ref} for the "
+                          "session or more digits of the sha256")
+    if len(matches) > 1:
+        shown = ", ".join(f"{sha[:12]} {path}" for sha, path in matches[:5])
+        raise ConfigError(f"{ref!r} matches {len(matches)} files ({shown}); give more of the sha256")
+    if matches:
+        return store.forget_source(matches[0][0], dry_run=dry_run)
+    if session_id is not None:
+        return store.forget_session(session_id, dry_run=dry_run)
+    raise ConfigError(f"no imported file or session matches {ref!r}; see `loadwatch sources` and "
+                      "`loadwatch sessions --json`")
+
+
+def export_json(store: Store, out: TextIO) -> dict[str, int]:
+    """Everything stored as one JSON document on `out`; the row count per table (`export --json -`)."""
+    from .store.export import export_json as write
+
+    return write(store, out)
+
+
+def export_json_file(store: Store, path: Path) -> dict[str, int]:
+    """Everything stored as one JSON document at `path`, written whole or not at all (`export --json FILE`)."""
+    from .files import atomic_open
+
+    try:
+        with atomic_open(path) as fh:
+            return export_json(store, fh)
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot write the export ({err.strerror})") from err
+
+
+def export_csv(store: Store, directory: Path) -> dict[str, int]:
+    """One CSV per table in `directory`; the row count per table (`export --csv DIR`)."""
+    from .store.export import export_csv as write
+
+    try:
+        return write(store, directory)
+    except OSError as err:
+        raise ConfigError(f"{directory}: cannot write the export ({err.strerror})") from err
+
+
+# -- the demo athlete ------------------------------------------------------------------------------
+DEMO_FIRST_DAY = date(2026, 6, 29)  # Monday of ISO week 27
+DEMO_LAST_DAY = date(2026, 11, 15)  # Sunday of ISO week 46: the demo's "today"
+# The demo athlete's profile as sample_data/README.md states it (the Apple export's <Me> holds sex and
+# birth date); set as `loadwatch profile --set` would, so TRIMP uses the real HRmax/HRrest.
+DEMO_PROFILE = ("hr_max_bpm=186", "hr_rest_bpm=52", "sex=male", "birth_year=1987")
+DEMO_LOG_KINDS = ("rpe", "pain", "strength")
+_DEMO_WHERE = {"lower back": "lower", "upper back": "upper"}  # logs.json wording -> `log pain --where`
+
+
+@dataclass(frozen=True, slots=True)
+class DemoFiles:
+    """Where the demo's inputs are: `devices` (the folder to import) and `logs` (logs.json)."""
+
+    devices: Path
+    logs: Path
+
+
+def demo_files() -> DemoFiles:
+    """The demo's files: packaged beside the code in a wheel, else `sample_data/` of the checkout."""
+    here = Path(__file__).resolve().parent
+    for root in (here / "sample_data", here.parent / "sample_data"):
+        if (root / "devices").is_dir() and (root / "logs.json").is_file():
+            return DemoFiles(root / "devices", root / "logs.json")
+    raise ConfigError("the demo athlete's files are missing from this installation (sample_data/devices and "
+                      "logs.json); reinstall loadwatch from a wheel or run it from a source checkout")
+
+
+def read_demo_logs(path: Path) -> list[dict[str, Any]]:
+    """logs.json: a list of {"kind", "day", ...payload}; ConfigError if it is not that."""
+    try:
+        entries = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"cannot read the demo logs {path} ({err}); reinstall loadwatch") from None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and e.get("kind") in DEMO_LOG_KINDS and "day" in e
+                                                for e in entries):
+        raise ConfigError(f"{path} is not a list of rpe/pain/strength entries with a day; reinstall loadwatch")
+    return entries
+
+
+def _check_demo_store(store: Store, devices: Path) -> None:
+    """Refuse a store that holds anything but the demo's own files: the demo must not mix into real data."""
+    stored = store.known_sources()
+    if not stored:
+        return
+    demo = {hashlib.sha256(p.read_bytes()).hexdigest() for p in devices.rglob("*") if p.is_file()}
+    if stored - demo:
+        raise StoreError(f"{store.path} already holds other imports; the demo needs a new or demo-only store:"
+                         " give --db with a new file, or leave --db out for a temporary one")
+
+
+def apply_demo_logs(store: Store, athlete: str, entries: list[dict[str, Any]], *,
+                    today: date = DEMO_LAST_DAY) -> AppliedLogs:
+    """Add the entries through the validated writers, as `loadwatch log rpe|pain|strength` would.
+
+    An entry already stored identically (same day, kind and payload) is skipped, so running the demo
+    twice on one store does not double its logs. Raises ConfigError on an invalid entry.
+    """
+    from .model.logs import parse_day
+    from .model.strength import load_catalog, strength_payload
+
+    catalog = load_catalog()
+    logs = store.logs(athlete)
+    seen = {(d.isoformat(), k, json.dumps(p, sort_keys=True))
+            for d, k, p in zip(logs["day"], logs["kind"], logs["payload"], strict=True)}
+    counts = dict.fromkeys(DEMO_LOG_KINDS, 0)
+    skipped = 0
+    for entry in entries:
+        kind, day = entry["kind"], parse_day(entry["day"], today=today, what=f"demo {entry['kind']} date")
+        if kind == "rpe":
+            if any(k == "rpe" and d == day.isoformat() for d, k, _ in seen):
+                skipped += 1
+                continue
+            log_rpe(store, athlete, day.isoformat(), entry["rpe"], today=today)
+        elif kind == "pain":
+            where = _DEMO_WHERE.get(entry["where"], entry["where"])
+            payload = {"where": where, "level": entry["level"], "radiates": bool(entry["radiates"]),
+                       "numbness": bool(entry["numbness"])}
+            if (day.isoformat(), "pain", json.dumps(payload, sort_keys=True)) in seen:
+                skipped += 1
+                continue
+            log_pain(store, athlete, day=day, where=where, level=entry["level"], radiates=entry["radiates"],
+                     numbness=entry["numbness"], today=today)
+        else:
+            exercise = catalog.find(entry["exercise"])
+            payload = strength_payload(exercise, f"{entry['sets']}x{entry['reps']}", pain=not entry["pain_free"])
+            key = (day.isoformat(), "strength", json.dumps(payload, sort_keys=True))
+            if key in seen:
+                skipped += 1
+                continue
+            store.add_log(athlete, day, "strength", payload)
+            seen.add(key)
+        counts[kind] += 1
+    return AppliedLogs(counts["rpe"], counts["pain"], counts["strength"], skipped)
+
+
+def import_demo(store: Store, athlete: str = "me", *, on_progress: Progress | None = None) -> DemoResult:
+    """Import the demo's device files into `store` for `athlete`, set its profile (`DEMO_PROFILE`) and
+    apply its logs (`loadwatch demo`).
+
+    Refuses (StoreError) a store holding other imports. Importing into a store that already holds the
+    demo is a no-op (files already imported, identical logs skipped).
+    """
+    files = demo_files()
+    _check_demo_store(store, files.devices)
+    entries = read_demo_logs(files.logs)
+    result = import_files(store, [files.devices], athlete=athlete, on_progress=on_progress)
+    set_profile(store, athlete, DEMO_PROFILE)
+    return DemoResult(result, apply_demo_logs(store, athlete, entries, today=DEMO_LAST_DAY))
+
+
+__all__ = [
+    "DEMO_FIRST_DAY",
+    "DEMO_LAST_DAY",
+    "DEMO_PROFILE",
+    "AthleteData",
+    "DemoFiles",
+    "apply_demo_logs",
+    "athlete_data",
+    "demo_files",
+    "exercises",
+    "export_csv",
+    "export_json",
+    "export_json_file",
+    "forget",
+    "goals",
+    "import_demo",
+    "import_files",
+    "log_pain",
+    "log_rpe",
+    "log_strength",
+    "plan",
+    "profile",
+    "read_demo_logs",
+    "report",
+    "sessions",
+    "set_profile",
+    "sources",
+    "status",
+    "steps",
+    "write_goals_csv",
+    "write_goals_ics",
+]

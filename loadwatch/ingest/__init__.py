@@ -1,0 +1,301 @@
+"""`import_paths()`: walk files, folders and archives, detect each by content, parse, store.
+
+One source file (or archive member) is one transaction. FIT files, the bulk of a first import,
+are decoded in worker processes (both cores) while this process hashes and writes; everything
+else streams in this process. Bad input becomes a `failed` FileResult with one clear sentence:
+the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import HostileInput, LoadwatchError
+from ..importers import fit, registry
+from ..importers.base import SNIFF_BYTES
+from ..models import FileResult, ImportResult, ParsedFile
+from ..store import Store
+from .archives import DEFAULT_LIMITS, Limits
+from .walk import Archive, Leaf, describe, strip_name, walk
+
+Progress = Callable[[int, int, str], None]  # (files done, files in all, current file)
+
+MAX_IN_MEMORY_BYTES = 256 * 2**20  # a FIT file larger than this is not a real activity
+POOL_MIN_FILES = 16  # below this, decoding in-process beats starting workers
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    athlete: str = "me",
+    strict: bool = False,
+    dry_run: bool = False,
+    on_progress: Progress | None = None,
+    workers: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    options: dict[str, object] | None = None,
+) -> ImportResult:
+    """Import every supported file under `paths`; one transaction per source file.
+
+    `options` are passed to the readers that take them (e.g. `column_map` for CSV step logs).
+    """
+    result = ImportResult(dry_run=dry_run)
+    known = store.known_sources()
+    found = walk(paths, limits, known)
+    result.files.extend(found.results)
+    total = len(found.leaves)
+    done = 0
+
+    def tick(label: str) -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done, total, label)
+
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    pool = _make_pool(n_workers) if n_workers > 1 and total >= POOL_MIN_FILES else None
+    try:
+        with _InterruptGuard() as interrupt:
+            for leaf, parsed in _parse_all(found.leaves, known, pool, strict, options or {}):
+                interrupt.check()  # a Ctrl-C a parser swallowed: do not store what it parsed
+                result.files.append(_store_leaf(store, leaf, parsed, athlete, dry_run, known))
+                tick(leaf.display)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    _record_archives(store, found.archives, result.files, athlete, dry_run)
+    result.files.sort(key=lambda f: f.path)
+    return result
+
+
+class _InterruptGuard:
+    """Make Ctrl-C stick. Some parsers catch everything: gpxpy's time converter has a bare
+    `except:` that turns a KeyboardInterrupt into a missing timestamp, so the import went on (and
+    would have stored a point short). While importing, SIGINT still raises at once, and is also
+    remembered and raised again before the next file is stored. Only the main thread's default
+    handler is replaced, and it is restored afterwards."""
+
+    def __init__(self) -> None:
+        self.hit = False
+        self.previous: object = None
+
+    def __enter__(self) -> _InterruptGuard:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            self.previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
+
+    def _handler(self, signum: int, frame: object) -> None:
+        self.hit = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.hit:
+            raise KeyboardInterrupt
+
+
+# -- parsing --------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class LeafContent:
+    """A leaf hashed, detected and (unless its outcome is already known) parsed."""
+
+    sha256: str | None = None
+    size: int = 0
+    parsed: ParsedFile | None = None
+    error: str | None = None
+    status: str | None = None  # set when the outcome is known before storing (failed, skipped, ...)
+    fmt: str | None = None
+    payload: bytes | None = None  # FIT content, held for the decoder
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """What a FIT decoding job returns: the parsed file, or the one-line error."""
+
+    parsed: ParsedFile | None = None
+    error: str | None = None
+
+
+def _parse_all(
+    leaves: list[Leaf], known: set[str], pool: cf.Executor | None, strict: bool, options: dict[str, object]
+) -> Iterator[tuple[Leaf, LeafContent]]:
+    """Hash, detect and parse each leaf, yielding them in order; FIT files decode in the pool."""
+    pending: deque[tuple[Leaf, LeafContent, cf.Future[Decoded] | None]] = deque()
+    for leaf in leaves:
+        content = _identify(leaf, known)
+        future = None
+        if content.status is None and content.fmt == "fit" and content.payload is not None and pool is not None:
+            future = pool.submit(decode_fit, content.payload, leaf.display, strict)
+            content.payload = None
+        elif content.status is None:
+            _parse_here(leaf, content, strict, options)
+        pending.append((leaf, content, future))
+        while pending and (len(pending) > 64 or pending[0][2] is None or pending[0][2].done()):
+            yield _settle(*pending.popleft())
+    while pending:
+        yield _settle(*pending.popleft())
+
+
+def _settle(leaf: Leaf, content: LeafContent, future: cf.Future[Decoded] | None) -> tuple[Leaf, LeafContent]:
+    if future is not None:
+        _take(content, future.result())
+    return leaf, content
+
+
+def _take(content: LeafContent, decoded: Decoded) -> None:
+    if decoded.parsed is not None:
+        content.parsed = decoded.parsed
+    else:
+        content.status, content.error = "failed", decoded.error
+
+
+def _identify(leaf: Leaf, known: set[str]) -> LeafContent:
+    """Hash the content and detect its format; FIT content is kept in memory for the decoder."""
+    content = LeafContent()
+    try:
+        with leaf.opener() as fh:
+            head = fh.read(SNIFF_BYTES)
+            module = registry.detect(head, leaf.display)
+            content.fmt = module.FORMAT if module is not None else None
+            digest = hashlib.sha256(head)
+            size = len(head)
+            keep = content.fmt == fit.FORMAT
+            chunks = [head] if keep else []
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                if keep:
+                    if size > MAX_IN_MEMORY_BYTES:
+                        raise HostileInput(f"larger than {MAX_IN_MEMORY_BYTES // 2**20} MiB, not a real FIT file")
+                    chunks.append(chunk)
+        content.sha256, content.size = digest.hexdigest(), size
+    except LoadwatchError as err:
+        content.status, content.error = "failed", strip_name(str(err), leaf.display)
+        return content
+    except OSError as err:
+        content.status, content.error = "failed", f"cannot read it ({err})"
+        return content
+    if content.sha256 in known:
+        content.status = "already_imported"
+    elif size == 0:
+        content.status, content.error = "failed", "empty file (0 bytes); nothing to import"
+    elif module is None:
+        if leaf.in_archive:
+            content.status, content.error = "skipped", "not an activity or steps file"
+        else:
+            content.status, content.error = "failed", f"not a format loadwatch reads ({describe(head)})"
+    elif keep:
+        content.payload = b"".join(chunks)
+    return content
+
+
+def _parse_here(leaf: Leaf, content: LeafContent, strict: bool, options: dict[str, object]) -> None:
+    if content.fmt == fit.FORMAT:
+        _take(content, decode_fit(content.payload or b"", leaf.display, strict))
+        content.payload = None
+        return
+    module = registry.by_format(content.fmt or "")
+    try:
+        with leaf.opener() as fh:
+            content.parsed = module.read(fh, name=leaf.display, strict=strict, **options)
+    except LoadwatchError as err:
+        content.status, content.error = "failed", strip_name(str(err), leaf.display)
+    except Exception as err:  # a reader bug must not abort the batch; say so plainly
+        content.status, content.error = "failed", f"could not be read ({type(err).__name__}: {err}); please report" \
+                                                   " this file"
+
+
+def decode_fit(data: bytes, name: str, strict: bool) -> Decoded:
+    """Worker entry point: decode FIT bytes into a ParsedFile, or the one-line error."""
+    try:
+        return Decoded(parsed=fit.read_bytes(data, name=name, strict=strict))
+    except LoadwatchError as err:
+        return Decoded(error=strip_name(str(err), name))
+    except Exception as err:
+        return Decoded(error=f"could not be read ({type(err).__name__}: {err}); please report this file")
+
+
+def _make_pool(n: int) -> cf.Executor | None:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    try:
+        return cf.ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(method),
+                                      initializer=_worker_init)
+    except (OSError, NotImplementedError):
+        return None
+
+
+def _worker_init() -> None:
+    """Ctrl-C reaches the whole process group: workers ignore it (no traceback per worker) and the
+    main process, which owns the store, stops the pool and reports the interruption once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# -- storing --------------------------------------------------------------------------------------
+def _store_leaf(
+    store: Store, leaf: Leaf, content: LeafContent, athlete: str, dry_run: bool, known: set[str]
+) -> FileResult:
+    res = FileResult(leaf.display, content.status or "imported", format=content.fmt, error=content.error)
+    if content.status is not None:
+        return res
+    parsed = content.parsed
+    assert parsed is not None and content.sha256 is not None
+    res.warnings = list(parsed.warnings)
+    if parsed.skip_reason:
+        res.status, res.error = "skipped", parsed.skip_reason
+        if not dry_run:
+            store.write_source(sha256=content.sha256, path=leaf.display,
+                               parsed=ParsedFile(parsed.format, skip_reason=parsed.skip_reason),
+                               athlete=athlete, size_bytes=content.size, status="skipped")
+        return res
+    if not parsed.activities and not parsed.daily_steps:
+        res.status, res.error = "skipped", "holds no sessions or daily steps"
+        return res
+    status = "recovered" if parsed.recovered else "imported"
+    outcome = store.write_source(sha256=content.sha256, path=leaf.display, parsed=parsed, athlete=athlete,
+                                 size_bytes=content.size, status=status, dry_run=dry_run)
+    if outcome.already_imported:  # another process imported the same bytes meanwhile
+        res.status = "already_imported"
+        return res
+    known.add(content.sha256)
+    res.sessions, res.duplicates, res.days = outcome.sessions, outcome.duplicates, outcome.days
+    if outcome.duplicates and not outcome.sessions and not outcome.days:
+        res.status = "duplicate"
+    else:
+        res.status = status
+    return res
+
+
+def _record_archives(store: Store, archives: list[Archive], results: list[FileResult], athlete: str,
+                     dry_run: bool) -> None:
+    """Remember a fully imported archive by its own hash so a re-import skips it at once.
+
+    Not when the archive itself or any member failed (including members refused while walking:
+    unsafe names, bombs): a re-import must report those again, not say "already imported".
+    """
+    if dry_run:
+        return
+    for archive in archives:
+        prefix = archive.display + "!"
+        members = [r for r in results if r.path.startswith(prefix)]
+        if any(r.status == "failed" for r in members) or any(r.path == archive.display for r in results):
+            continue
+        store.write_source(sha256=archive.sha256, path=archive.display,
+                           parsed=ParsedFile("zip", n_records=len(members)), athlete=athlete,
+                           size_bytes=archive.size_bytes, status="archive")
+
+
+__all__ = ["Progress", "import_paths"]

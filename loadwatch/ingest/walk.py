@@ -1,0 +1,168 @@
+"""Paths -> leaves: the files, decompressed `.gz` streams and archive members an import will read.
+
+Folders are searched recursively (symbolic links and pipes inside them are listed as skipped, never
+followed or opened); a zip is walked member by member with the archive limits; a gzip is unwrapped
+so `x.fit.gz` imports like `x.fit`. Nothing is extracted to disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import LoadwatchError
+from ..models import FileResult
+from .archives import GZIP_MAGIC, ZIP_MAGIC, Limits, Skipped, open_gzip, printable_name, walk_zip
+
+IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+
+
+@dataclass(slots=True)
+class Leaf:
+    """One thing to import: a plain file, a decompressed .gz, or an archive member."""
+
+    display: str
+    opener: Callable[[], BinaryIO]  # a fresh stream over the (decompressed) content
+    in_archive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """A zip that was walked: its display name, sha256 and size (remembered once its members are in)."""
+
+    display: str
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(slots=True)
+class Walk:
+    """What walking the paths found: the leaves to read, the results already known (missing files,
+    skipped links, refused members, archives imported before) and the archives walked."""
+
+    leaves: list[Leaf] = field(default_factory=list)
+    results: list[FileResult] = field(default_factory=list)
+    archives: list[Archive] = field(default_factory=list)
+
+
+def walk(paths: Iterable[str | Path], limits: Limits, known: set[str]) -> Walk:
+    """Every leaf under `paths`, each file once (a folder given twice, or a folder and a file in it)."""
+    found = Walk()
+    seen: set[Path] = set()
+    for path in paths:
+        _walk_path(Path(path), limits, known, found, seen)
+    return found
+
+
+def _walk_path(path: Path, limits: Limits, known: set[str], found: Walk, seen: set[Path]) -> None:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.name.lower() in IGNORED_NAMES or child.name.startswith("._"):
+                continue
+            if child.is_symlink():  # not followed inside a folder; say so rather than drop it unseen
+                found.results.append(FileResult(printable_name(str(child)), "skipped",
+                                                error="a symbolic link, not followed; name its target to import it"))
+            elif child.is_file():
+                _walk_path(child, limits, known, found, seen)
+            elif not child.is_dir():
+                found.results.append(FileResult(printable_name(str(child)), "skipped",
+                                                error="not a regular file (a pipe, socket or device)"))
+        return
+    display = printable_name(str(path))  # a name with a newline or non-UTF-8 bytes prints on one line
+    if not path.exists():
+        found.results.append(FileResult(display, "failed", error="no such file or folder"))
+        return
+    if not path.is_file():  # opening a pipe blocks until a writer comes, and it can be read only once
+        found.results.append(FileResult(display, "failed", error="not a regular file (a pipe or device); "
+                                                                 "save it to a file and import that"))
+        return
+    real = path.resolve()
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError as err:
+        found.results.append(FileResult(display, "failed", error=f"cannot read it ({err.strerror})"))
+        return
+    if head in ZIP_MAGIC:
+        _walk_zip(path, display, limits, known, found)
+        return
+    found.leaves.append(Leaf(display, content_opener(lambda: path.open("rb"), display, limits), False))
+
+
+def _walk_zip(path: Path, display: str, limits: Limits, known: set[str], found: Walk) -> None:
+    sha = sha256_of(lambda: path.open("rb"))
+    if sha in known:
+        found.results.append(FileResult(display, "already_imported", format="zip"))
+        return
+    found.archives.append(Archive(display, sha, path.stat().st_size))
+    try:
+        members = list(walk_zip(str(path), display, limits=limits))
+    except LoadwatchError as err:
+        found.results.append(FileResult(display, "failed", format="zip", error=strip_name(str(err), display)))
+        return
+    for m in members:
+        if isinstance(m, Skipped):
+            found.results.append(FileResult(m.display, "failed" if m.failed else "skipped", error=m.reason))
+        else:
+            found.leaves.append(Leaf(m.display, content_opener(m.opener, m.display, limits), True))
+
+
+def content_opener(opener: Callable[[], BinaryIO], display: str, limits: Limits) -> Callable[[], BinaryIO]:
+    """Open a file or member's content; a gzip is unwrapped, so X.fit.gz imports like X.fit.
+
+    The magic bytes are peeked at on the stream that is read anyway: no extra open per file.
+    """
+
+    def open_content() -> BinaryIO:
+        raw = opener()
+        try:
+            is_gzip = raw.peek(2)[:2] == GZIP_MAGIC  # type: ignore[attr-defined]  # files and members are buffered
+        except BaseException:
+            raw.close()
+            raise
+        return open_gzip(lambda: raw, display, limits) if is_gzip else raw
+
+    return open_content
+
+
+def sha256_of(opener: Callable[[], BinaryIO]) -> str:
+    digest = hashlib.sha256()
+    with opener() as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def strip_name(message: str, name: str) -> str:
+    """Errors name the file themselves; the FileResult carries the path, so drop the prefix."""
+    for prefix in (name + ": ", Path(name).name + ": "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+def describe(head: bytes) -> str:
+    """What a file that no importer knows seems to be, from its first bytes."""
+    h = head.lstrip()[:64].lower()
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "a PNG image"
+    if h.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page"
+    if head[:4] in ZIP_MAGIC:  # a zip on its own is walked before this; here it came out of a .gz
+        return "a zip archive inside a .gz file; unpack the .gz and import the zip"
+    if head[:4] == b"%PDF":
+        return "a PDF document"
+    if h.startswith(b"<?xml") or h.startswith(b"<"):
+        return "XML of an unknown kind"
+    if all(32 <= b < 127 or b in (9, 10, 13) for b in head[:512]):
+        return "text of an unknown kind"
+    return "unknown binary content"
+
+
+__all__ = ["Archive", "Leaf", "Walk", "content_opener", "describe", "sha256_of", "strip_name", "walk"]

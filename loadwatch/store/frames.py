@@ -1,0 +1,91 @@
+"""The store's tables as pandas frames, for the model: read here, never on the import path."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import pandas as pd
+
+from .schema import SESSION_COLUMNS, SOURCE_COLUMNS, SOURCE_ORDER
+
+
+def sessions(conn: sqlite3.Connection, athlete: str, since: date | None = None) -> pd.DataFrame:
+    """All sessions of `athlete`, oldest first.
+
+    Columns: id, sport, sub_sport, start_utc (datetime64 UTC), utc_offset_s, local_start
+    (naive local wall time), day (local date), duration_s, moving_s, distance_m, ascent_m,
+    avg_hr, max_hr, hr_hist (dict bpm -> s), steps, calories, device, rpe, recovered, source.
+    """
+    rows = conn.execute(
+        "SELECT s.id, s.athlete, s.sport, s.sub_sport, s.start_utc, s.utc_offset_s, s.duration_s,"
+        " s.moving_s, s.distance_m, s.ascent_m, s.avg_hr, s.max_hr, s.hr_hist, s.steps, s.calories,"
+        " s.device, s.rpe, s.recovered, src.path"
+        " FROM sessions s JOIN sources src ON src.sha256 = s.source_sha256"
+        " WHERE s.athlete = ? ORDER BY s.start_epoch_s, s.id",
+        (athlete,),
+    ).fetchall()
+    frame = pd.DataFrame(rows, columns=list(SESSION_COLUMNS))
+    frame["start_utc"] = pd.to_datetime(frame["start_utc"], utc=True, format="ISO8601")
+    frame["utc_offset_s"] = frame["utc_offset_s"].astype("int64")
+    offset = pd.to_timedelta(frame["utc_offset_s"], unit="s")
+    frame["local_start"] = (frame["start_utc"] + offset).dt.tz_localize(None)
+    frame["day"] = frame["local_start"].dt.date
+    frame["hr_hist"] = [
+        # pandas turns a NULL into NaN when other rows hold text: only strings are JSON
+        {int(k): float(v) for k, v in json.loads(h).items()} if isinstance(h, str) and h else {}
+        for h in frame["hr_hist"]
+    ]
+    frame["recovered"] = frame["recovered"].astype(bool)
+    for col in ("duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "calories", "rpe"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    frame["steps"] = pd.to_numeric(frame["steps"], errors="coerce").astype("Float64")
+    if since is not None:
+        frame = frame[frame["day"] >= since].reset_index(drop=True)
+    return frame.drop(columns=["athlete"])
+
+
+def daily_steps(conn: sqlite3.Connection, athlete: str, since: date | None = None, *,
+                all_sources: bool = False) -> pd.DataFrame:
+    """Daily step totals, one row per local day (the primary source), oldest first.
+
+    Columns: day (date), steps (int), source (device label), device_kind; with all_sources,
+    every source's row per day plus `is_primary`.
+    """
+    where = "" if all_sources else " AND is_primary = 1"
+    rows = conn.execute(
+        "SELECT day, source, device_kind, max(steps), max(is_primary) FROM daily_steps"
+        f" WHERE athlete = ?{where} GROUP BY day, source ORDER BY day, source",
+        (athlete,),
+    ).fetchall()
+    frame = pd.DataFrame(rows, columns=["day", "source", "device_kind", "steps", "is_primary"])
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    frame["steps"] = frame["steps"].astype("int64")
+    frame["is_primary"] = frame["is_primary"].astype(bool)
+    if since is not None:
+        frame = frame[frame["day"] >= since].reset_index(drop=True)
+    cols = ["day", "steps", "source", "device_kind"] + (["is_primary"] if all_sources else [])
+    return frame[cols]
+
+
+def logs(conn: sqlite3.Connection, athlete: str, kind: str | None = None) -> pd.DataFrame:
+    """Logged entries: id, day (date), kind (rpe|pain|strength|...), payload (dict)."""
+    sql = "SELECT id, day, kind, payload FROM logs WHERE athlete = ?"
+    args: tuple[object, ...] = (athlete,)
+    if kind is not None:
+        sql += " AND kind = ?"
+        args += (kind,)
+    frame = pd.DataFrame(conn.execute(sql + " ORDER BY day, id", args).fetchall(),
+                         columns=["id", "day", "kind", "payload"])
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    frame["payload"] = [json.loads(p) for p in frame["payload"]]
+    return frame
+
+
+def sources(conn: sqlite3.Connection) -> pd.DataFrame:
+    """The import ledger: one row per imported file (or archive member); `error` holds a skip reason."""
+    return pd.read_sql_query(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources ORDER BY {SOURCE_ORDER}", conn)
+
+
+__all__ = ["daily_steps", "logs", "sessions", "sources"]

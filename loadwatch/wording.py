@@ -1,0 +1,115 @@
+"""How loadwatch writes things down: the health note and every number formatter.
+
+The CLI, the report and the JSON outputs all format through here, so one value reads the same
+everywhere. Pure functions of plain numbers; no pandas, no click, no matplotlib.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from numbers import Integral
+
+HEALTH_NOTE = (
+    "loadwatch is a training aid, not a diagnosis. See a doctor for back pain that spreads into a "
+    "leg, numbness or tingling, or pain that does not ease with rest."
+)
+RED_FLAGS = ("See a doctor before training harder if the back pain spreads into a leg, brings numbness or "
+             "tingling, or does not ease with rest.")
+MISSING = "-"
+PAIN_WHERE_WORDS = {"lower": "lower-back", "upper": "upper-back"}  # `log pain --where` -> words
+
+
+def finite(value: object) -> bool:
+    """True for a real, finite number (not None, NaN, pandas' NA or an infinity)."""
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))  # type: ignore[arg-type]  # any real number; NA raises TypeError
+    except (TypeError, ValueError):
+        return False
+
+
+def json_number(value: object, digits: int | None = None) -> int | float | None:
+    """A number for JSON: whole numbers stay ints, others are floats rounded to `digits` (when given);
+    None, NaN, NA and infinities become None, never `NaN` or `Infinity`, which are not JSON."""
+    if not finite(value):
+        return None
+    if isinstance(value, Integral):
+        return int(value)
+    number = float(value)  # type: ignore[arg-type]  # finite() checked it is a real number
+    return number if digits is None else round(number, digits)
+
+
+def km(metres: float | None, *, missing: str = MISSING) -> str:
+    """A distance to 0.1 km: "12.3 km"."""
+    return f"{metres / 1000:.1f} km" if metres is not None and finite(metres) else missing
+
+
+def km_rounded(metres: float) -> str:
+    """A distance as a flag states it: whole km from 10 km ("12 km"), else to 0.1 km."""
+    value = metres / 1000
+    return f"{value:.0f} km" if value >= 10 else f"{value:.1f} km"
+
+
+def km_cap(metres: float) -> str:
+    """A cap rounded down (never up): whole km from 10 km, else to 0.1 km."""
+    value = metres / 1000
+    return f"{math.floor(value):.0f} km" if value >= 10 else f"{math.floor(value * 10) / 10:.1f} km"
+
+
+def pct(fraction: float | None, *, missing: str = MISSING) -> str:
+    """A change as a signed whole percentage: 0.32 -> "+32%"."""
+    return f"{fraction:+.0%}" if fraction is not None and finite(fraction) else missing
+
+
+def number(value: float | None, spec: str, *, missing: str = MISSING) -> str:
+    """`value` formatted with `spec`, "-" when missing, and never "-0"."""
+    if value is None or not finite(value):
+        return missing
+    text = format(value, spec)
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
+def whole(value: float | None, unit: str = "") -> str:
+    """A whole number with thousands separators and an optional unit: "8,764 steps"."""
+    if value is None or not finite(value):
+        return MISSING
+    return f"{value:,.0f}{' ' + unit if unit else ''}"
+
+
+def hm(seconds: float | None) -> str:
+    """A duration as hours and minutes: "1:05 h"."""
+    if seconds is None or not finite(seconds):
+        return MISSING
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d} h"
+
+
+def hms(seconds: float) -> str:
+    """A duration as h:mm:ss: "0:44:03"."""
+    s = round(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def utc_offset(seconds: int) -> str:
+    """+3600 -> "UTC+01:00"."""
+    sign = "+" if seconds >= 0 else "-"
+    h, m = divmod(abs(seconds) // 60, 60)
+    return f"UTC{sign}{h:02d}:{m:02d}"
+
+
+def day_label(day: date | datetime) -> str:
+    """"Sun 15 Nov"."""
+    return f"{day:%a %d %b}"
+
+
+def ordinal(number_text: str) -> str:
+    """"60" -> "60th", "1" -> "1st", "12" -> "12th"."""
+    if number_text.endswith(("11", "12", "13")) or not number_text.endswith(("1", "2", "3")):
+        return number_text + "th"
+    return number_text + {"1": "st", "2": "nd", "3": "rd"}[number_text[-1]]
+
+
+__all__ = ["HEALTH_NOTE", "MISSING", "PAIN_WHERE_WORDS", "RED_FLAGS", "day_label", "finite", "hm", "hms",
+           "json_number", "km", "km_cap", "km_rounded", "number", "ordinal", "pct", "utc_offset", "whole"]
