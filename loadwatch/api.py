@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any
 
 from .config import Profile, ProfileView, stored_profile, updated_profile
 from .errors import ConfigError, NoData, StoreError
@@ -312,7 +312,7 @@ def forget(store: Store, ref: str, *, dry_run: bool = False) -> ForgetOutcome:
                       "`loadwatch sessions --json`")
 
 
-def export_json(store: Store, out: TextIO) -> dict[str, int]:
+def export_json(store: Store, out: IO[str]) -> dict[str, int]:
     """Everything stored as one JSON document on `out`; the row count per table (`export --json -`)."""
     from .store.export import export_json as write
 

@@ -23,11 +23,12 @@ def _demo_db(ctx: click.Context, own: Path | None) -> tuple[Path, bool]:
     temporary file. LOADWATCH_DB and the default store are never used. Returns (path, is_temporary)."""
     parent = ctx.find_root()
     typed = parent.get_parameter_source("db_path") == ParameterSource.COMMANDLINE
-    glob = parent.params.get("db_path") if typed else None
+    glob: Path | None = parent.params.get("db_path") if typed else None
     if own is not None and glob is not None and Path(own).resolve() != Path(glob).resolve():
         raise click.UsageError(f"two stores given: --db {glob} before demo and --db {own} after it; give one")
-    if own is not None or glob is not None:
-        return Path(own or glob), False
+    chosen = own or glob
+    if chosen is not None:
+        return Path(chosen), False
     return Path(tempfile.mkdtemp(prefix="loadwatch-demo-")) / "demo.sqlite", True
 
 

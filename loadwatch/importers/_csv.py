@@ -219,7 +219,7 @@ def parse_dates(cells: Sequence[str], order: str | None = None, *, column: str =
 
 
 def _has_time(rest: str | None) -> bool:
-    return bool(rest) and not _MIDNIGHT.match(rest.strip())  # type: ignore[union-attr]
+    return rest is not None and bool(rest) and not _MIDNIGHT.match(rest.strip())
 
 
 def _one_date(cell: str, num: tuple[int, int, int, bool] | None, order: str | None) -> tuple[date | None, bool]:

@@ -95,7 +95,8 @@ def _split_at_midnight(s: np.ndarray, e: np.ndarray, v: np.ndarray, off: np.ndar
         cols = list(zip(*parts, strict=True))
         out.append((np.array(cols[0], np.int64), np.array(cols[1], np.int64), np.array(cols[2]),
                     np.array(cols[3], np.int64)))
-    return tuple(np.concatenate(c) for c in zip(*out, strict=True))  # type: ignore[return-value]
+    starts, ends, values, days = (np.concatenate(c) for c in zip(*out, strict=True))
+    return starts, ends, values, days
 
 
 def _union(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

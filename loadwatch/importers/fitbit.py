@@ -194,7 +194,7 @@ def _read_summary(activities: list[Any], summary: dict[str, Any], parsed: Parsed
         parsed.bad_rows = 1
         parsed.warnings.append(f"1 row {reason}, not stored (e.g. summary.steps = {summary.get('steps')!r})")
         return parsed
-    parsed.daily_steps = [DailySteps(days.pop(), value, DEVICE, DEVICE_KIND)]  # type: ignore[arg-type]
+    parsed.daily_steps = [DailySteps(day, value, DEVICE, DEVICE_KIND) for day in days if day is not None]
     return parsed
 
 

@@ -80,7 +80,7 @@ def _parse(data: bytes) -> gpxpy.gpx.GPX:
     try:
         return gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as err:
-        cause = err.original_exception if getattr(err, "original_exception", None) else err
+        cause = getattr(err, "original_exception", None) or err
         raise CorruptFile(f"not well-formed XML ({cause}); the file is damaged or cut off") from err
     except (gpxpy.gpx.GPXException, ValueError) as err:
         raise CorruptFile(f"values GPX does not allow ({str(err)[:120]}); the file is damaged") from err
@@ -91,19 +91,19 @@ def _track(track: gpxpy.gpx.GPXTrack, creator: str | None) -> tuple[Activity | N
     points = [p for seg in track.segments for p in seg.points]
     if not points:
         return None, None, False  # an empty <trk>: nothing to say beyond the file-level reason
-    timed = sorted((p for p in points if p.time is not None), key=lambda p: _utc(p.time))
+    timed = sorted(((_utc(p.time), p.time, p) for p in points if p.time is not None), key=lambda tp: tp[0])
     if not timed:
         return None, "no times (a route)", False
-    start, end = _utc(timed[0].time), _utc(timed[-1].time)
+    start, end = timed[0][0], timed[-1][0]
     span = (end - start).total_seconds()
     if span < 1:
         return None, f"all points carry one time ({start:%Y-%m-%d %H:%M:%S}), not a recording", False
     if span < MIN_SESSION_S:
         return None, f"lasts {span:.0f} s, shorter than {MIN_SESSION_S:.0f} s", False
-    offset = timed[0].time.utcoffset()
+    offset = timed[0][1].utcoffset()
     had_offset = offset is not None and offset.total_seconds() != 0
-    secs = [(_utc(p.time) - start).total_seconds() for p in timed]
-    hrs = [_extension_value(p, ("hr", "heartrate")) for p in timed]
+    secs = [(t - start).total_seconds() for t, _, _ in timed]
+    hrs = [_extension_value(p, ("hr", "heartrate")) for _, _, p in timed]
     hist = hr_histogram(secs, hrs)
     avg_hr, max_hr = hr_summary(hist, hrs)
     elevations = [p.elevation for p in points if p.elevation is not None]

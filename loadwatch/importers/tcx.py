@@ -90,7 +90,7 @@ def _activity(el: Element, parsed: ParsedFile) -> tuple[Activity | None, str | N
         parsed.warnings.append(f"{repeated} lap(s) repeated word for word in the file were counted once")
     times: list[float] = []
     hrs: list[float | None] = []
-    alts: list[float] = []
+    alts: list[float | None] = []
     dists: list[float] = []
     bad = 0
     start = None

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from ..errors import HostileInput, LoadwatchError
 from ..importers import fit, registry
@@ -87,7 +88,7 @@ class _InterruptGuard:
 
     def __init__(self) -> None:
         self.hit = False
-        self.previous: object = None
+        self.previous: Callable[[int, FrameType | None], object] | int | None = None
 
     def __enter__(self) -> _InterruptGuard:
         if (threading.current_thread() is threading.main_thread()
@@ -97,7 +98,7 @@ class _InterruptGuard:
 
     def __exit__(self, *exc: object) -> None:
         if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
+            signal.signal(signal.SIGINT, self.previous)
 
     def _handler(self, signum: int, frame: object) -> None:
         self.hit = True

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from ..errors import CorruptFile, HostileInput
 
@@ -61,12 +61,20 @@ class ArchiveBudget:
             )
 
 
+class _Readable(Protocol):
+    """What a capped reader reads from: a zip member, a GzipFile, a file."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
 class CappedReader(io.RawIOBase):
     """A read-only stream that stops with HostileInput when a decompression cap is passed."""
 
     def __init__(
         self,
-        raw: BinaryIO,
+        raw: _Readable,
         name: str,
         *,
         max_bytes: int,
@@ -85,7 +93,7 @@ class CappedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]  # io hands in one of these
         try:
             data = self.raw.read(len(buffer))
         except (zlib.error, EOFError, OSError, zipfile.BadZipFile) as err:
@@ -122,7 +130,7 @@ def open_gzip(opener: Callable[[], BinaryIO], name: str, limits: Limits = DEFAUL
     compressed = _stream_size(raw)
     capped = CappedReader(gzip.GzipFile(fileobj=raw, mode="rb"), name, max_bytes=limits.max_gzip_bytes,
                           compressed_size=compressed, limits=limits)
-    return io.BufferedReader(capped, buffer_size=1 << 20)  # type: ignore[return-value]
+    return io.BufferedReader(capped, buffer_size=1 << 20)
 
 
 def _stream_size(stream: BinaryIO) -> int | None:
@@ -297,7 +305,7 @@ def _member_opener(
             raise CorruptFile(f"{shown}: cannot open member ({err})") from err
         capped = CappedReader(raw, shown, max_bytes=limits.max_member_bytes, compressed_size=info.compress_size,
                               limits=limits, budget=budget)
-        return io.BufferedReader(capped, buffer_size=1 << 20)  # type: ignore[return-value]
+        return io.BufferedReader(capped, buffer_size=1 << 20)
 
     return opener
 

@@ -104,11 +104,16 @@ def run_frame(status: Status, as_of: date) -> pd.DataFrame:
     return out
 
 
+def _ceiling(rule: str, values: pd.Series, reason: str) -> Ceiling:
+    """A rule's ceiling from one value per SERIES."""
+    return Ceiling(rule, float(values["load"]), float(values["distance_m"]), float(values["duration_s"]), reason)
+
+
 def _ceilings(daily: pd.DataFrame, profile: Profile, history_days: int) -> list[Ceiling]:
     last7 = daily[list(SERIES)].iloc[-7:].sum()
     if history_days < CHRONIC_DAYS:
         ramp = last7 * (1 + profile.ramp_caution)
-        return [Ceiling("start", *ramp, reason=f"only {history_days} days of data: at most last week's "
+        return [_ceiling("start", ramp, f"only {history_days} days of data: at most last week's "
                         f"amount + {profile.ramp_caution:.0%}")]
     mean4 = daily[list(SERIES)].iloc[-CHRONIC_DAYS:].sum() / 4
     prior21 = daily[list(SERIES)].iloc[-21:].sum()
@@ -117,10 +122,10 @@ def _ceilings(daily: pd.DataFrame, profile: Profile, history_days: int) -> list[
     ramp4 = mean4 * (1 + profile.ramp_high)
     acwr = prior21 * h / (4 - h)
     return [
-        Ceiling("ramp", *ramp, reason=f"last 7 days + {profile.ramp_caution:.0%} (a down week counts as the "
+        _ceiling("ramp", ramp, f"last 7 days + {profile.ramp_caution:.0%} (a down week counts as the "
                 "4-week mean)"),
-        Ceiling("ramp_4wk", *ramp4, reason=f"4-week mean + {profile.ramp_high:.0%} (Nielsen 2014)"),
-        Ceiling("acwr", *acwr, reason=f"keeps the 7/28-day load ratio at or under {h:g} (Gabbett 2016; "
+        _ceiling("ramp_4wk", ramp4, f"4-week mean + {profile.ramp_high:.0%} (Nielsen 2014)"),
+        _ceiling("acwr", acwr, f"keeps the 7/28-day load ratio at or under {h:g} (Gabbett 2016; "
                 "context only)"),
     ]
 
@@ -140,7 +145,7 @@ def compute_caps(daily: pd.DataFrame, profile: Profile, *, unit: str, history_da
         most = np.minimum(most, last7)
         long_max = min(long_max, float(daily["long_run_m"].iloc[-7:].max()))
         binding = "red_flag" if pain.red_flag else "pain"
-        ceilings = [*ceilings, Ceiling(binding, *last7, reason="pain logged: no increase over the last 7 days")]
+        ceilings = [*ceilings, _ceiling(binding, last7, "pain logged: no increase over the last 7 days")]
     keep = 1 - profile.margin
     has_runs = float(daily["distance_m"].sum() + daily["duration_s"].sum()) > 0
 

@@ -18,6 +18,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch
 
 from ..config import Profile
 from ..model.load import SPIKED, week_start
@@ -61,9 +63,7 @@ def message_panel(ax: Axes, title: str, message: str) -> None:
             transform=ax.transAxes)
 
 
-def _box(ax: Axes):
-    from matplotlib.patches import FancyBboxPatch
-
+def _box(ax: Axes) -> FancyBboxPatch:
     return FancyBboxPatch((0.05, 0.2), 0.9, 0.6, boxstyle="round,pad=0.02", transform=ax.transAxes,
                           facecolor="#f4f4f4", edgecolor=GREY, linestyle="--")
 
@@ -387,9 +387,7 @@ class TextPage:
         self.y += 0.06
 
 
-def _hline(page: TextPage, y_in: float):
-    from matplotlib.lines import Line2D
-
+def _hline(page: TextPage, y_in: float) -> Line2D:
     y = 1 - y_in / page.h
     return Line2D([MARGIN_IN / page.w, 1 - MARGIN_IN / page.w], [y, y], color=GREY, linewidth=0.6,
                   transform=page.fig.transFigure)

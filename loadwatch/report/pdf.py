@@ -17,6 +17,7 @@ from typing import Any
 import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 from .._version import __version__
 from ..errors import StoreError
@@ -26,7 +27,7 @@ from .data import PAGES, ReportData
 from .figures import fitness_figure, footer, steps_figure, weekly_load_figure
 from .pages import glance_page, method_page, plan_page
 
-RC: dict[str, Any] = {"pdf.fonttype": 3, "pdf.compression": 6, "svg.hashsalt": "loadwatch",
+RC: dict[RcKeyType, Any] = {"pdf.fonttype": 3, "pdf.compression": 6, "svg.hashsalt": "loadwatch",
                       "font.family": "DejaVu Sans", "hatch.linewidth": 0.6, "axes.titlesize": 11,
                       "axes.labelsize": 9, "xtick.labelsize": 8, "ytick.labelsize": 8, "path.simplify": True}
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
 from ..models import DEVICE_PRIORITY, Activity, DailySteps, ForgetOutcome, ParsedFile, WriteOutcome
@@ -354,7 +354,7 @@ class Store:
 
         return frames.sources(self.conn)
 
-    def source_rows(self) -> list[dict[str, object]]:
+    def source_rows(self) -> list[dict[str, Any]]:
         """The import ledger as plain rows (no pandas), in `schema.SOURCE_COLUMNS` order."""
         rows = self.conn.execute(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources ORDER BY {SOURCE_ORDER}")
         return [dict(zip(SOURCE_COLUMNS, row, strict=True)) for row in rows]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 from .._version import __version__
 from ..files import atomic_open, write_csv
@@ -70,7 +70,7 @@ def to_json_document(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return doc
 
 
-def export_json(store: Store, out: TextIO) -> dict[str, int]:
+def export_json(store: Store, out: IO[str]) -> dict[str, int]:
     """Write the whole store as one JSON document; returns the row count per table."""
     tables = collect(store)
     json.dump(to_json_document(tables), out, indent=2, ensure_ascii=False)

@@ -79,9 +79,9 @@ def read_bytes(data: bytes, *, name: str, strict: bool = False) -> ParsedFile:
 def _build(c: FitContent, warnings: list[str]) -> ParsedFile:
     parsed = ParsedFile(FORMAT, warnings=warnings, n_records=c.n_messages)
     ft = c.file_type
-    device = device_name(c.file_id.get("manufacturer") or c.creator.get("manufacturer"),  # type: ignore[arg-type]
-                         c.file_id.get("product") or c.creator.get("product"),  # type: ignore[arg-type]
-                         c.file_id.get("product_name") or c.creator.get("product_name"))  # type: ignore[arg-type]
+    device = device_name(_int(c.file_id.get("manufacturer") or c.creator.get("manufacturer")),
+                         _int(c.file_id.get("product") or c.creator.get("product")),
+                         c.file_id.get("product_name") or c.creator.get("product_name"))
     if ft in MONITORING_FILE_TYPES or (ft is None and c.monitoring and not c.sessions and not len(c.rec_ts)):
         parsed.daily_steps = _daily_steps(c, device or "FIT watch", warnings)
         if not parsed.daily_steps:
@@ -116,7 +116,7 @@ def _activities(c: FitContent, device: str | None, warnings: list[str]) -> list[
         timer = _float(s.get("total_timer_time"))
         start = _int(s.get("start_time"))
         if start is None:
-            start = int(_int(s.get("timestamp")) - (elapsed or timer or 0))  # type: ignore[operator]
+            start = int((_int(s.get("timestamp")) or 0) - (elapsed or timer or 0))  # kept sessions have one
         real_start = start
         if start < FIT_SYSTEM_TIME_MAX and shift is not None:
             real_start = start + shift
@@ -275,7 +275,7 @@ def _daily_steps(c: FitContent, device: str, warnings: list[str]) -> list[DailyS
         if cycles is None or activity_type not in WALKING_RUNNING or not FIT_YEAR_2000 <= t <= now_fit:
             continue
         series[activity_type].append((t, cycles))
-    best: dict[tuple[object, int], int] = defaultdict(int)
+    best: dict[tuple[date, int], int] = defaultdict(int)
     for activity_type, samples in series.items():
         samples.sort()
         days = [local_day(fit_to_datetime(t) - timedelta(seconds=1), offset) for t, _ in samples]
@@ -283,10 +283,10 @@ def _daily_steps(c: FitContent, device: str, warnings: list[str]) -> list[DailyS
         for (_, cycles), day in zip(samples, days, strict=True):
             key = (day, activity_type)
             best[key] = max(best[key], cycles)
-    totals: dict[object, int] = defaultdict(int)
+    totals: dict[date, int] = defaultdict(int)
     for (day, _), steps in best.items():
         totals[day] += steps
-    return [DailySteps(day=day, steps=steps, device=device, device_kind="watch")  # type: ignore[arg-type]
+    return [DailySteps(day=day, steps=steps, device=device, device_kind="watch")
             for day, steps in sorted(totals.items())]
 
 

@@ -13,7 +13,9 @@ Each definition compiles to one `struct.Struct` that reads the wanted fields and
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import anycrc
 
@@ -99,6 +101,7 @@ class _Def:
         "kind",
         "nums",
         "size",
+        "skip",
         "strings",
         "unpack",
     )
@@ -140,7 +143,7 @@ class _Def:
             fmt.append(f"{pad}x")
         st = struct.Struct("".join(fmt))
         self.size = st.size
-        self.unpack = st.unpack_from
+        self.unpack: Callable[[bytes, int], tuple[Any, ...]] = st.unpack_from
         self.nums = tuple(nums)
         self.invalid = tuple(invalid)
         self.strings = tuple(strings)
@@ -149,8 +152,7 @@ class _Def:
         self.i_dist = nums.index(5) if gmn == RECORD and 5 in nums else -1
         self.hr_inv = invalid[self.i_hr] if self.i_hr >= 0 else None
         self.dist_inv = invalid[self.i_dist] if self.i_dist >= 0 else None
-        if self.kind < 0 and self.i_ts < 0:
-            self.unpack = None  # nothing to read: skip by size
+        self.skip = self.kind < 0 and self.i_ts < 0  # nothing to read: skip by size
 
 
 _CACHE: dict[bytes, _Def] = {}
@@ -249,7 +251,7 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
                     if dist != d.dist_inv and dist > max_dist:
                         max_dist = dist
             elif kind < 0:
-                if d.unpack is not None:
+                if not d.skip:
                     t = d.unpack(data, pos + 1)[0]
                     if t != _INVALID_TS:
                         last_ts = t

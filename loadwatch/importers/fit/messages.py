@@ -80,7 +80,7 @@ _PRETTY = [(re.compile(r"^fr(\d+\w*)$"), r"Forerunner \1"), (re.compile(r"^edge_
            (re.compile(r"^fenix(\d+\w*)$"), r"fenix \1"), (re.compile(r"^vivoactive_?(\w+)$"), r"vivoactive \1")]
 
 
-def device_name(manufacturer: int | None, product: int | None, product_name: str | None) -> str | None:
+def device_name(manufacturer: int | None, product: int | None, product_name: object) -> str | None:
     """"Garmin fenix 5" from the profile's manufacturer and product names; numbers when unnamed."""
     if manufacturer is None and not product_name:
         return None
