@@ -16,9 +16,9 @@ import numpy as np
 
 from ...errors import CorruptFile
 from ...models import Activity, DailySteps, ParsedFile
-from ...units import FIT_EPOCH_S, FIT_SYSTEM_TIME_MAX, fit_to_datetime, local_day, utc_offset_from_local
+from ...units import FIT_EPOCH_S, FIT_SYSTEM_TIME_MAX, fit_to_datetime, utc_offset_from_local
 from . import decode, fallback
-from .messages import MONITORING_FILE_TYPES, WALKING_RUNNING, FitContent, device_name, enum_name
+from .messages import MISSING, MONITORING_FILE_TYPES, WALKING_RUNNING, FitContent, device_name, enum_name
 
 FORMAT = "fit"
 FIT_YEAR_2000 = 315619200  # 2000-01-01T00:00Z in FIT seconds: earlier dates are a wrong device clock
@@ -82,7 +82,7 @@ def _build(c: FitContent, warnings: list[str]) -> ParsedFile:
     device = device_name(_int(c.file_id.get("manufacturer") or c.creator.get("manufacturer")),
                          _int(c.file_id.get("product") or c.creator.get("product")),
                          c.file_id.get("product_name") or c.creator.get("product_name"))
-    if ft in MONITORING_FILE_TYPES or (ft is None and c.monitoring and not c.sessions and not len(c.rec_ts)):
+    if ft in MONITORING_FILE_TYPES or (ft is None and len(c.mon_ts) and not c.sessions and not len(c.rec_ts)):
         parsed.daily_steps = _daily_steps(c, device or "FIT watch", warnings)
         if not parsed.daily_steps:
             parsed.skip_reason = "a monitoring file with no step counts: skipped"
@@ -258,44 +258,49 @@ def _daily_steps(c: FitContent, device: str, warnings: list[str]) -> list[DailyS
 
     `cycles` accumulate per activity type and reset at local midnight, so a day's total is the sum
     over activity types of the day's largest value (as GarminDB does). A value is the total up to
-    its timestamp, so one stamped exactly 00:00 belongs to the day before (t - 1 s).
+    its timestamp, so one stamped exactly 00:00 belongs to the day before (t - 1 s). Vectorised over
+    the samples; only day boundaries are visited one by one.
     """
+    t_all = np.frombuffer(c.mon_ts, dtype=np.int64)
+    kind = np.frombuffer(c.mon_type, dtype=np.int64)
+    cycles_all = np.frombuffer(c.mon_cycles, dtype=np.int64)
+    local_all = np.frombuffer(c.mon_local, dtype=np.int64)
     ts, local = _int(c.monitoring_info.get("timestamp")), _int(c.monitoring_info.get("local_timestamp"))
     if ts is None or local is None:
-        pair = next(((t, loc) for t, _, _, loc in c.monitoring if loc is not None), None)
-        ts, local = pair if pair else (None, None)
+        with_local = np.flatnonzero(local_all != MISSING)
+        ts, local = (int(t_all[with_local[0]]), int(local_all[with_local[0]])) if len(with_local) else (None, None)
     if ts is None or local is None:
         warnings.append("no local time in the file; days are UTC days")
         offset = 0
     else:
         offset = utc_offset_from_local(local, ts)
     now_fit = time.time() - FIT_EPOCH_S + 86400
-    series: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for t, activity_type, cycles, _ in c.monitoring:
-        if cycles is None or activity_type not in WALKING_RUNNING or not FIT_YEAR_2000 <= t <= now_fit:
-            continue
-        series[activity_type].append((t, cycles))
-    best: dict[tuple[date, int], int] = defaultdict(int)
-    for activity_type, samples in series.items():
-        samples.sort()
-        days = [local_day(fit_to_datetime(t) - timedelta(seconds=1), offset) for t, _ in samples]
-        _snap_days_to_resets(samples, days, offset)
-        for (_, cycles), day in zip(samples, days, strict=True):
-            key = (day, activity_type)
-            best[key] = max(best[key], cycles)
-    totals: dict[date, int] = defaultdict(int)
-    for (day, _), steps in best.items():
-        totals[day] += steps
-    return [DailySteps(day=day, steps=steps, device=device, device_kind="watch")
+    usable = (cycles_all != MISSING) & np.isin(kind, list(WALKING_RUNNING)) & (t_all >= FIT_YEAR_2000) \
+        & (t_all <= now_fit)
+    totals: dict[int, int] = defaultdict(int)  # local day (days since 1970-01-01) -> steps
+    for activity_type in np.unique(kind[usable]):
+        sel = usable & (kind == activity_type)
+        t, cycles = t_all[sel], cycles_all[sel]
+        order = np.lexsort((cycles, t))
+        t, cycles = t[order], cycles[order]
+        days = (t + (FIT_EPOCH_S - 1 + offset)) // 86400
+        _snap_days_to_resets(t, cycles, days, offset)
+        day_values, first = np.unique(days, return_index=True)
+        best = np.maximum.reduceat(cycles, first) if len(days) and np.all(np.diff(days) >= 0) else \
+            np.array([cycles[days == d].max() for d in day_values])
+        for day, steps in zip(day_values.tolist(), best.tolist(), strict=True):
+            totals[day] += steps
+    epoch = date(1970, 1, 1)
+    return [DailySteps(day=epoch + timedelta(days=day), steps=steps, device=device, device_kind="watch")
             for day, steps in sorted(totals.items())]
 
 
-FIT_EPOCH_DAY = date(1989, 12, 31)
+FIT_EPOCH_DAY = FIT_EPOCH_S // 86400  # 1989-12-31 in days since 1970-01-01
 DST_SHIFT_MAX_S = 3600 + 300  # clocks move by an hour (30 min on Lord Howe); a little slack
 
 
-def _snap_days_to_resets(samples: list[tuple[int, int]], days: list[date], offset: int) -> None:
-    """Move day boundaries to where the device's counter really reset (in place).
+def _snap_days_to_resets(t: np.ndarray, cycles: np.ndarray, days: np.ndarray, offset: int) -> None:
+    """Move day boundaries to where the device's counter really reset (in place on `days`).
 
     Days are cut with the offset of the file's monitoring_info; when the clocks change inside the
     file (the days summer time starts or ends), that midnight is off by the DST shift, while the
@@ -303,19 +308,17 @@ def _snap_days_to_resets(samples: list[tuple[int, int]], days: list[date], offse
     counter reset within the DST shift moves onto that reset, and one where the counter keeps
     rising (no reset at all) is no midnight: those samples stay on the old day.
     """
-    resets = [r for r in range(1, len(samples)) if samples[r][1] < samples[r - 1][1]]
-    for b in [i for i in range(1, len(days)) if days[i] != days[i - 1]]:
-        midnight = (days[b] - FIT_EPOCH_DAY).days * 86400 - offset  # FIT seconds, UTC
-        near = [r for r in resets if abs(samples[r][0] - midnight) <= DST_SHIFT_MAX_S]
-        if near:
-            r = min(near, key=lambda i: abs(samples[i][0] - midnight))
-            for i in range(min(b, r), max(b, r)):
-                days[i] = days[b - 1] if b < r else days[b]
-        elif samples[b][1] >= samples[b - 1][1] > 0:
+    resets = np.flatnonzero(cycles[1:] < cycles[:-1]) + 1
+    for b in (np.flatnonzero(days[1:] != days[:-1]) + 1).tolist():
+        midnight = (int(days[b]) - FIT_EPOCH_DAY) * 86400 - offset  # FIT seconds, UTC
+        distance = np.abs(t[resets] - midnight)
+        near = resets[distance <= DST_SHIFT_MAX_S]
+        if len(near):
+            r = int(near[np.argmin(np.abs(t[near] - midnight))])
+            days[min(b, r):max(b, r)] = days[b - 1] if b < r else days[b]
+        elif cycles[b] >= cycles[b - 1] > 0:
             i = b
-            while i < len(samples) and samples[i][0] < midnight + DST_SHIFT_MAX_S and (
-                i == b or samples[i][1] >= samples[i - 1][1]
-            ):
+            while i < len(t) and t[i] < midnight + DST_SHIFT_MAX_S and (i == b or cycles[i] >= cycles[i - 1]):
                 days[i] = days[b - 1]
                 i += 1
 

@@ -20,7 +20,7 @@ from typing import Any
 import anycrc
 
 from ...errors import CorruptFile, UnsupportedFormat
-from .messages import BASE, FIELDS, RECORD, TIMESTAMP, FitContent
+from .messages import BASE, FIELDS, MISSING, MONITORING, MONITORING_FIELDS, RECORD, TIMESTAMP, FitContent
 
 _CRC = anycrc.Model("CRC16-ARC")  # the FIT SDK's CRC-16 (poly 0x8005 reflected, init 0)
 _U16 = {False: struct.Struct("<H"), True: struct.Struct(">H")}
@@ -99,6 +99,8 @@ class _Def:
         "i_ts",
         "invalid",
         "kind",
+        "mon",
+        "mon_idx",
         "nums",
         "size",
         "skip",
@@ -153,6 +155,9 @@ class _Def:
         self.hr_inv = invalid[self.i_hr] if self.i_hr >= 0 else None
         self.dist_inv = invalid[self.i_dist] if self.i_dist >= 0 else None
         self.skip = self.kind < 0 and self.i_ts < 0  # nothing to read: skip by size
+        # monitoring samples take their own path (no dict per message) unless a field is declared a string
+        self.mon = gmn == MONITORING and not strings
+        self.mon_idx = tuple(nums.index(n) if n in nums else -1 for n in MONITORING_FIELDS)
 
 
 _CACHE: dict[bytes, _Def] = {}
@@ -213,6 +218,8 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
     max_dist = -1
     n = 0
     add = c.add_message
+    mon_ts, mon_type, mon_cycles, mon_local = (c.mon_ts.append, c.mon_type.append, c.mon_cycles.append,
+                                               c.mon_local.append)
     try:
         while pos < end:
             h = data[pos]
@@ -250,6 +257,29 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
                     dist = v[d.i_dist]
                     if dist != d.dist_inv and dist > max_dist:
                         max_dist = dist
+            elif d.mon:  # the same rules as FitContent.add_message, without a dict per message
+                mv = d.unpack(data, pos + 1)
+                invalid = d.invalid
+                i_ts, i_16, i_at, i_cy, i_loc = d.mon_idx
+                t = mv[i_ts] if i_ts >= 0 else None
+                mts: int | None = None
+                if isinstance(t, int) and t != invalid[i_ts]:
+                    mts = t
+                elif h & 0x80:
+                    mts = last_ts
+                elif i_16 >= 0:
+                    t16 = mv[i_16]
+                    if isinstance(t16, int) and t16 != invalid[i_16]:  # low 16 bits, rebuilt from the last full time
+                        mts = last_ts + ((t16 - (last_ts & 0xFFFF)) & 0xFFFF)
+                if mts is not None:
+                    last_ts = mts
+                    at = mv[i_at] if i_at >= 0 else None
+                    cy = mv[i_cy] if i_cy >= 0 else None
+                    loc = mv[i_loc] if i_loc >= 0 else None
+                    mon_ts(mts)
+                    mon_type(at if isinstance(at, int) and at != invalid[i_at] else MISSING)
+                    mon_cycles(cy if isinstance(cy, int) and cy != invalid[i_cy] else MISSING)
+                    mon_local(loc if isinstance(loc, int) and loc != invalid[i_loc] else MISSING)
             elif kind < 0:
                 if not d.skip:
                     t = d.unpack(data, pos + 1)[0]

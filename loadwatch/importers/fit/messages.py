@@ -66,6 +66,9 @@ _ENUMS = {name: _profile.FIELD_TYPES[name].enum for name in
 GARMIN_LIKE = {1, 13, 15, 89}  # garmin, dynastream_oem, dynastream, tacx: product is a garmin_product
 WALKING_RUNNING = {1, 6}  # activity_type running, walking: monitoring `cycles` counts steps (profile subfield)
 MONITORING_FILE_TYPES = {15, 28, 32}  # monitoring_a, monitoring_daily, monitoring_b
+MISSING = -(2**63)  # a monitoring field that is not there, in FitContent's int64 arrays
+# monitoring field numbers (profile): timestamp, timestamp_16, activity_type, cycles, local_timestamp
+MONITORING_FIELDS = (TIMESTAMP, 26, 5, 3, 11)
 
 
 def enum_name(kind: str, value: int | None, *, prefix: str | None = None) -> str | None:
@@ -116,7 +119,12 @@ class FitContent:
     laps: list[dict[str, object]] = field(default_factory=list)
     activity: dict[str, object] = field(default_factory=dict)
     monitoring_info: dict[str, object] = field(default_factory=dict)
-    monitoring: list[tuple[int, int | None, int | None, int | None]] = field(default_factory=list)
+    # monitoring samples, one entry each: FIT seconds, activity_type, raw cumulative cycles, local_timestamp
+    # (MISSING where the field is absent, invalid or not a whole number)
+    mon_ts: array = field(default_factory=lambda: array("q"))
+    mon_type: array = field(default_factory=lambda: array("q"))
+    mon_cycles: array = field(default_factory=lambda: array("q"))
+    mon_local: array = field(default_factory=lambda: array("q"))
     timer_start: int | None = None  # first timer start event (FIT s)
     rec_ts: array = field(default_factory=lambda: array("I"))
     rec_hr: array = field(default_factory=lambda: array("B"))
@@ -127,6 +135,13 @@ class FitContent:
     stop_reason: str | None = None
     warnings: list[str] = field(default_factory=list)
     decoder: str = "fast"  # "fast" or "fitdecode"
+
+    def add_monitoring(self, ts: int, activity_type: object, cycles: object, local: object) -> None:
+        """One monitoring sample (fields that are not whole numbers count as missing)."""
+        self.mon_ts.append(ts)
+        self.mon_type.append(activity_type if isinstance(activity_type, int) else MISSING)
+        self.mon_cycles.append(cycles if isinstance(cycles, int) else MISSING)
+        self.mon_local.append(local if isinstance(local, int) else MISSING)
 
     def add_message(self, mesg_num: int, raw: dict[int, object], last_ts: int | None) -> int | None:
         """Keep one message given as {field number: raw value or None}.
@@ -185,8 +200,6 @@ class FitContent:
             cycles = raw.get(3)  # raw cumulative value: the `steps` subfield (scale 1) for walking/running
             local = values.get("local_timestamp")
             if ts is not None:
-                self.monitoring.append((int(ts), at if isinstance(at, int) else None,
-                                        cycles if isinstance(cycles, int) else None,
-                                        local if isinstance(local, int) else None))
+                self.add_monitoring(int(ts), at, cycles, local)
                 return int(ts)
         return None
