@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from loadwatch.store import Store
+from tests.helpers import DATA
 
-DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
