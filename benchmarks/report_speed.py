@@ -3,14 +3,13 @@
 Builds a synthetic store in a temporary folder: ten years (3,650 days) of daily steps and ~3,000
 sessions (a session with a heart-rate histogram on ~82 % of days, 85 % runs, the rest rides), then
 times, in the same run:
-  1. the baseline: `status_from_store` (what `loadwatch status` computes), and
-  2. `write_report` (status, plan, step goals, six pages drawn and written), for --weeks 12 (the
+  1. the baseline: `loadwatch.api.status` (what `loadwatch status` computes), and
+  2. `loadwatch.api.report` (status, plan, step goals, six pages drawn and written), for --weeks 12 (the
      default) and --weeks 520 (all ten years on the charts),
 and prints the wall time, the CPU time of this process and the ratio report / status. Also checks the
 two writes give identical bytes. The target: under 3 s for the default report.
 
-Usage: python benchmarks/report_speed.py [--repeat 3]   (from the repository root; if the editable
-install reports "cannot import name __version__", run it as PYTHONPATH=. python benchmarks/report_speed.py)
+Usage: python benchmarks/report_speed.py [--repeat 3]
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from loadwatch.load import status_from_store
+from loadwatch import api
 from loadwatch.models import Activity, DailySteps, ParsedFile
 from loadwatch.store import Store
 
@@ -74,19 +73,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite"
         n = build(db)
-        from loadwatch.report.pdf import write_report  # imports matplotlib (not timed: once per process)
-
         with Store(db) as store:
             print(f"store: {n:,} sessions, {DAYS:,} days of steps, as of {END}")
-            write_report(store, "me", Path(tmp) / "warm.pdf", as_of=END)  # font cache, first-use imports
-            base_w, base_c = timed(lambda: status_from_store(store, "me", as_of=END), args.repeat)
-            print(f"baseline status_from_store:  wall {base_w:6.2f} s  cpu {base_c:6.2f} s")
+            # the first report imports matplotlib and fills the font cache (not timed: once per process)
+            api.report(store, "me", Path(tmp) / "warm.pdf", as_of=END)
+            base_w, base_c = timed(lambda: api.status(store, "me", as_of=END), args.repeat)
+            print(f"baseline api.status:         wall {base_w:6.2f} s  cpu {base_c:6.2f} s")
             for weeks in (12, 520):
                 out = Path(tmp) / f"r{weeks}.pdf"
-                wall, cpu = timed(lambda w=weeks, o=out: write_report(store, "me", o, as_of=END, weeks=w),
+                wall, cpu = timed(lambda w=weeks, o=out: api.report(store, "me", o, as_of=END, weeks=w),
                                   args.repeat)
                 first = out.read_bytes()
-                write_report(store, "me", out, as_of=END, weeks=weeks)
+                api.report(store, "me", out, as_of=END, weeks=weeks)
                 same = "identical" if out.read_bytes() == first else "DIFFERENT"
                 print(f"report --weeks {weeks:<4}        wall {wall:6.2f} s  cpu {cpu:6.2f} s  "
                       f"ratio to status {wall / base_w:5.1f}x wall, {cpu / base_c:5.1f}x cpu  "

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.config import Profile
-from loadwatch.load import compute_status
-from loadwatch.pmc import acwr, pmc
+from loadwatch.model.pmc import acwr, pmc
+from loadwatch.model.status import compute_status
 
 DAYS = 3653
 SESSIONS = 3000
@@ -42,7 +42,8 @@ def synthetic() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         "id": np.arange(1, SESSIONS + 1), "sport": rng.choice(["running", "cycling", "walking"], SESSIONS),
         "sub_sport": None, "start_utc": start_utc, "utc_offset_s": 3600, "duration_s": duration,
         "moving_s": duration * 0.95, "distance_m": duration * rng.uniform(2.2, 3.5, SESSIONS),
-        "avg_hr": 145.0, "max_hr": 175.0, "hr_hist": hists, "steps": np.nan, "rpe": np.nan, "source": "synthetic",
+        "ascent_m": np.nan, "avg_hr": 145.0, "max_hr": 175.0, "hr_hist": hists, "steps": np.nan, "calories": np.nan,
+        "device": "synthetic", "rpe": np.nan, "recovered": False, "source": "synthetic",
     })
     sessions["local_start"] = (sessions["start_utc"] + pd.Timedelta(hours=1)).dt.tz_localize(None)
     sessions["day"] = sessions["local_start"].dt.date
