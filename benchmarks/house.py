@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import import_speed  # noqa: E402
-import startup  # noqa: E402
+import import_speed
+import startup
 
 
 def main(argv: list[str] | None = None) -> None:

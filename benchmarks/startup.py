@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> dict[str, float]:
 
         status_cmd = [py, "-m", "loadwatch", "--db", str(demo_db), "--as-of", AS_OF, "status"]
         modules, importtime_s = status_modules(status_cmd)
-        import_only = "import importlib\nfor m in %r:\n    importlib.import_module(m)\n" % (modules,)
+        import_only = f"import importlib\nfor m in {modules!r}:\n    importlib.import_module(m)\n"
         commands: dict[str, tuple[list[str], object]] = {
             "python -c pass": ([py, "-c", "pass"], None),
             'python -c "import pandas"': ([py, "-c", "import pandas"], None),
@@ -145,8 +145,9 @@ def run(args: argparse.Namespace) -> dict[str, float]:
     print(f"  status: start-up {startup_s * 1000:.0f} ms of {status_s * 1000:.0f} ms = {startup_s / status_s:.0%}"
           f" (interpreter alone {pass_s / status_s:.0%}); the rest, {(status_s - startup_s) * 1000:.0f} ms, opens"
           " the store, computes and prints")
+    shown = ", ".join(m for m in modules if "." in m or m == "loadwatch")
     print(f"  cross-check: -X importtime sums {importtime_s * 1000:.0f} ms of imports in a status run (best of 3;"
-          f" imports only, instrumented); top-level modules: {', '.join(m for m in modules if '.' in m or m == 'loadwatch')}")
+          f" imports only, instrumented); top-level modules: {shown}")
     return {"pass_s": pass_s, "pandas_s": pandas_s, "help_s": help_s, "version_s": version_s, "status_s": status_s,
             "startup_s": startup_s}
 
