@@ -13,7 +13,7 @@ from .. import api
 from ..errors import NoData
 from ..importers.base import COLUMN_MAP_KEYS
 from ..models import ImportResult
-from ..wording import hms
+from ..wording import hms, number
 from ._common import Context, echo_json
 
 
@@ -145,7 +145,7 @@ def sessions_command(obj: Context, since: datetime | None, as_json: bool) -> Non
         return
     click.echo(f"{'local start':<17} {'sport':<16} {'duration':>8} {'km':>7} {'avg HR':>6}")
     for r in rows:
-        km = "" if r.distance_m is None else f"{r.distance_m / 1000:.2f}"
+        km = "" if r.distance_m is None else number(r.distance_m / 1000, ".2f")
         hr = "" if r.avg_hr is None else f"{r.avg_hr:.0f}"
         click.echo(f"{r.local_start:%Y-%m-%d %H:%M} {r.sport[:16]:<16} {hms(r.duration_s):>8} {km:>7} {hr:>6}")
     click.echo(f"{len(rows)} session(s).")

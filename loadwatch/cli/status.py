@@ -8,7 +8,7 @@ import click
 
 from .. import api
 from ..units import METRICS
-from ..wording import HEALTH_NOTE, finite, number, pct
+from ..wording import HEALTH_NOTE, MISSING, finite, km, number, pct
 from ._common import Context, echo_json
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def print_status(status: Status) -> None:
     click.echo(f"{'Week of':<11} {'Load':>7} {'Ramp':>6} {'Long run':>9} {'ACWR':>5} {'Form':>6} {'Monot.':>6}"
                f" {'Steps':>8}")
     for monday, row in weeks.iterrows():
-        long_run = f"{row['long_run_m'] / 1000:.1f} km" if row["long_run_m"] > 0 else "-"
+        long_run = km(row["long_run_m"]) if row["long_run_m"] > 0 else MISSING
         mark = "*" if row["days"] < 7 and monday == weeks.index[-1] else " "
         click.echo(f"{monday:%Y-%m-%d}{mark}{row['load']:>8.0f} {pct(row['ramp']):>6} {long_run:>9}"
                    f" {number(row['acwr'], '.2f'):>5} {number(row['tsb'], '.0f'):>6}"
