@@ -199,6 +199,13 @@ def _spike_flags(sessions: pd.DataFrame, profile: Profile, as_of: date) -> list[
     return flags
 
 
+def ramp_severity(ramp: np.ndarray, profile: Profile) -> np.ndarray:
+    """"high", "caution" or "" for each weekly ramp (a fraction; NaN is ""). The one place the ramp rule's
+    thresholds are compared: rounded to 9 places first, so 110/100 - 1 (0.1000...09) is not above 10 %."""
+    ramp = np.round(np.asarray(ramp, dtype=float), 9)
+    return np.where(ramp > profile.ramp_high, "high", np.where(ramp > profile.ramp_caution, "caution", ""))
+
+
 def _ramp_flags(weeks: pd.DataFrame, profile: Profile, as_of: date, unit: str) -> list[Flag]:
     flags = []
     this_monday = pd.Timestamp(monday_of(as_of))
@@ -206,10 +213,10 @@ def _ramp_flags(weeks: pd.DataFrame, profile: Profile, as_of: date, unit: str) -
         if monday not in weeks.index or monday - pd.Timedelta(days=7) not in weeks.index:
             continue
         ramp = weeks.at[monday, "ramp"]
-        if not np.isfinite(ramp) or round(ramp, 9) <= profile.ramp_caution:  # 110/100 - 1 is 0.1000...09
+        severity = str(ramp_severity(np.array([ramp]), profile)[0])
+        if not severity:
             continue
         load, before = weeks.at[monday, "load"], weeks.at[monday - pd.Timedelta(days=7), "load"]
-        severity = "high" if round(ramp, 9) > profile.ramp_high else "caution"
         threshold = profile.ramp_high if severity == "high" else profile.ramp_caution
         if label == "this":
             day = as_of
@@ -287,5 +294,5 @@ def _last_where(logs: pd.DataFrame, day: date) -> str:
     where = rows["payload"].iloc[-1].get("where") if len(rows) else None
     return PAIN_WHERE_WORDS.get(str(where), "") or "some"
 
-__all__ = ["EVIDENCE", "PainState", "evaluate", "goal_hold_days", "hold_events", "pain_logs",
-           "pain_state"]
+__all__ = ["EVIDENCE", "PainState", "evaluate", "goal_hold_days", "hold_events", "pain_logs", "pain_state",
+           "ramp_severity"]

@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
 from ..config import Profile
+from ..model.flags import ramp_severity
 from ..model.load import SPIKED, week_start
 from ..model.status import Status
 from ..wording import km, pct
@@ -94,8 +95,8 @@ def weekly_load_figure(status: Status, profile: Profile, caps_most: float | None
     x = weeks.index + pd.Timedelta(days=3)
     partial = weeks["days"].to_numpy() < 7
     ramp = weeks["ramp"].to_numpy(dtype=float)
-    high = np.round(ramp, 9) > profile.ramp_high
-    caution = (np.round(ramp, 9) > profile.ramp_caution) & ~high
+    severity = ramp_severity(ramp, profile)
+    high, caution = severity == "high", severity == "caution"
     colours = np.where(high, VERMILLION, np.where(caution, ORANGE, BLUE))
     hatches = np.where(high, "xx", np.where(caution, "//", np.where(partial, "..", "")))
     bars = top.bar(x, weeks["load"], width=5, color=colours, edgecolor=BLACK, linewidth=0.5)
