@@ -11,7 +11,6 @@ that need them, so `import loadwatch.api` and `loadwatch --help` stay fast.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .config import Profile, ProfileView, stored_profile, updated_profile
 from .errors import ConfigError, NoData, StoreError
-from .files import write_text
+from .files import file_sha256, write_text
 from .models import (
     AppliedLogs,
     DemoResult,
@@ -385,7 +384,7 @@ def _check_demo_store(store: Store, devices: Path) -> None:
     stored = store.known_sources()
     if not stored:
         return
-    demo = {hashlib.sha256(p.read_bytes()).hexdigest() for p in devices.rglob("*") if p.is_file()}
+    demo = {file_sha256(p) for p in devices.rglob("*") if p.is_file()}
     if stored - demo:
         raise StoreError(f"{store.path} already holds other imports; the demo needs a new or demo-only store:"
                          " give --db with a new file, or leave --db out for a temporary one")

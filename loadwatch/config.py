@@ -10,6 +10,13 @@ from typing import Any
 
 from .errors import ConfigError
 
+HR_RESERVE_MIN_BPM = 20  # HRmax must be more than this above HRrest for a heart-rate reserve to mean anything
+
+
+def hr_reserve_too_small(hr_max_bpm: float, hr_rest_bpm: float) -> bool:
+    """True when HRmax is not well above HRrest (the one check, for set and for estimated values)."""
+    return hr_max_bpm <= hr_rest_bpm + HR_RESERVE_MIN_BPM
+
 
 @dataclass(frozen=True, slots=True)
 class Profile:
@@ -139,7 +146,7 @@ def updated_profile(current: Profile, pairs: tuple[str, ...] | list[str]) -> tup
     values = parse_assignments(pairs)
     updated = current.with_values(values)
     if updated.hr_max_bpm is not None and updated.hr_rest_bpm is not None \
-            and updated.hr_max_bpm <= updated.hr_rest_bpm + 20:
+            and hr_reserve_too_small(updated.hr_max_bpm, updated.hr_rest_bpm):
         raise ConfigError(f"hr_max_bpm {updated.hr_max_bpm:g} must be well above hr_rest_bpm"
                           f" {updated.hr_rest_bpm:g}")
     return updated, {key: getattr(updated, key) for key in values}

@@ -8,11 +8,22 @@ full disk never leaves half a file under the real name.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of a file's bytes (read 1 MiB at a time): its identity in the store."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
 
 # OWASP "CSV injection": a text cell starting with one of these is run as a formula by spreadsheets.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,4 +80,4 @@ def write_text(path: Path, text: str, *, newline: str = "") -> None:
         fh.write(text)
 
 
-__all__ = ["FORMULA_TRIGGERS", "atomic_open", "atomic_write", "csv_safe", "write_csv", "write_text"]
+__all__ = ["FORMULA_TRIGGERS", "atomic_open", "atomic_write", "csv_safe", "file_sha256", "write_csv", "write_text"]

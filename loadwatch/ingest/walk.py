@@ -7,13 +7,13 @@ so `x.fit.gz` imports like `x.fit`. Nothing is extracted to disk.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import LoadwatchError
+from ..files import file_sha256
 from ..models import FileResult
 from .archives import GZIP_MAGIC, ZIP_MAGIC, Limits, Skipped, open_gzip, printable_name, walk_zip
 
@@ -96,7 +96,7 @@ def _walk_path(path: Path, limits: Limits, known: set[str], found: Walk, seen: s
 
 
 def _walk_zip(path: Path, display: str, limits: Limits, known: set[str], found: Walk) -> None:
-    sha = sha256_of(lambda: path.open("rb"))
+    sha = file_sha256(path)
     if sha in known:
         found.results.append(FileResult(display, "already_imported", format="zip"))
         return
@@ -131,14 +131,6 @@ def content_opener(opener: Callable[[], BinaryIO], display: str, limits: Limits)
     return open_content
 
 
-def sha256_of(opener: Callable[[], BinaryIO]) -> str:
-    digest = hashlib.sha256()
-    with opener() as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def strip_name(message: str, name: str) -> str:
     """Errors name the file themselves; the FileResult carries the path, so drop the prefix."""
     for prefix in (name + ": ", Path(name).name + ": "):
@@ -165,4 +157,4 @@ def describe(head: bytes) -> str:
     return "unknown binary content"
 
 
-__all__ = ["Archive", "Leaf", "Walk", "content_opener", "describe", "sha256_of", "strip_name", "walk"]
+__all__ = ["Archive", "Leaf", "Walk", "content_opener", "describe", "strip_name", "walk"]

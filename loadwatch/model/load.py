@@ -35,7 +35,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from ..config import Profile
+from ..config import Profile, hr_reserve_too_small
 from ..errors import ConfigError
 from ..models import Note
 from ..units import METRICS
@@ -102,7 +102,7 @@ def _hr_bounds(sessions: pd.DataFrame, bpm: np.ndarray, secs: np.ndarray, profil
             hr_rest = float(np.percentile(low, 5))
         notes.append(Note("hr", f"HRrest not set: assumed {hr_rest:.0f} bpm (set it: loadwatch profile --set"
                           " hr_rest_bpm=N)."))
-    if hr_max <= hr_rest + 20:
+    if hr_reserve_too_small(hr_max, hr_rest):
         raise ConfigError(f"HRmax {hr_max:.0f} bpm is not well above HRrest {hr_rest:.0f} bpm; fix them with"
                           " loadwatch profile --set hr_max_bpm=N --set hr_rest_bpm=N")
     return hr_max, hr_rest

@@ -125,7 +125,7 @@ def strength_sessions(logs: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-STALE_AFTER_DAYS = 9  # the step-goal window: older than this, "now" is a guess
+STALE_AFTER_DAYS = Profile().step_window_days  # the step-goal window: older than this, "now" is a guess
 
 
 def stale_note(sessions: pd.DataFrame, steps: pd.DataFrame, as_of: date) -> Note | None:
