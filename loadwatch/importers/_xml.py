@@ -1,5 +1,5 @@
-"""Helpers shared by the XML importers (GPX, TCX, Apple Health): sniffing, safe reading, times,
-sport names and the heart-rate histogram.
+"""Helpers shared by the XML importers (GPX, TCX, Apple Health): sniffing, safe reading, the
+shape guard (nesting depth and element count), times, sport names and the heart-rate histogram.
 
 Nothing here prints or touches the store; errors are LoadwatchError subclasses.
 """
@@ -9,12 +9,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
+from xml.parsers import expat
 
-from ..errors import HostileInput
+from ..errors import CorruptFile, HostileInput
 
 BOM = b"\xef\xbb\xbf"
 MAX_SMALL_XML_BYTES = 256 * 2**20  # a GPX or TCX file larger than this is not one activity
+# The shape of real files: GPX and TCX nest fewer than 15 levels (gpx>trk>trkseg>trkpt>extensions>
+# TrackPointExtension>hr is 7), Apple's export.xml fewer than 10 (HealthData>Record>HeartRateVariability
+# MetadataList>InstantaneousBeatsPerMinute is 4). gpxpy 1.6.2 dies with SIGSEGV between 100,000 and
+# 200,000 levels; ElementTree and expat keep a tree or a stack per level. 64 leaves a wide margin both ways.
+MAX_XML_DEPTH = 64
+# A 24-hour GPX at one point a second with heart rate and cadence holds ~600,000 elements (7 a point);
+# 10 million is two weeks of that, more than one activity file ever holds, and bounds the tree gpxpy or
+# ElementTree would build (hundreds of bytes of Python objects an element).
+MAX_SMALL_XML_ELEMENTS = 10_000_000
+# Apple's export.xml is streamed (no tree), so only time is at stake: a real 4 GB export holds ~15 million
+# elements (~300 bytes each); 500 million is ~30 times that.
+MAX_EXPORT_XML_ELEMENTS = 500_000_000
+SCAN_CHUNK = 1 << 20  # the pre-scan feeds expat this much at a time, so a refusal comes early
 MAX_HOLD_S = 30.0  # a heart rate is held until the next point, but not across a longer gap (a pause)
 UTC_ONLY_WARNING = "times in the file carry no local offset; the local day is taken as the UTC day"
 
@@ -47,6 +61,69 @@ def read_small(stream: BinaryIO, what: str) -> bytes:
         raise HostileInput(f"declares XML entities (<!ENTITY>), which a {what} file never does; refusing it"
                            " (possible entity-expansion or external-file attack)")
     return data
+
+
+class XmlShape:
+    """The nesting depth and element count of an XML document as expat reports its elements.
+
+    `start` and `end` are expat's StartElementHandler and EndElementHandler (or are called from
+    them); past `max_depth` or `max_elements` they raise HostileInput, which expat passes out of
+    `Parse`, so a document built to crash or exhaust a parser is stopped while it is read.
+    `deepest` is the deepest level seen.
+    """
+
+    __slots__ = ("deepest", "depth", "elements", "max_depth", "max_elements", "parser", "what")
+
+    def __init__(self, parser: expat.XMLParserType, what: str, *, max_depth: int = MAX_XML_DEPTH,
+                 max_elements: int = MAX_SMALL_XML_ELEMENTS) -> None:
+        self.parser = parser
+        self.what = what
+        self.max_depth = max_depth
+        self.max_elements = max_elements
+        self.depth = self.deepest = self.elements = 0
+
+    def start(self, tag: str, attrs: object = None) -> None:
+        self.depth += 1
+        self.elements += 1
+        if self.depth > self.deepest:
+            self.deepest = self.depth
+            if self.depth > self.max_depth:
+                self.refuse()
+        if self.elements > self.max_elements:
+            self.refuse()
+
+    def end(self, tag: str) -> None:
+        self.depth -= 1
+
+    def refuse(self) -> NoReturn:
+        if self.depth > self.max_depth:
+            raise HostileInput(f"nests XML elements more than {self.max_depth} levels deep"
+                               f" (line {self.parser.CurrentLineNumber}), which no real {self.what} file does;"
+                               " refusing it (possible attack on the XML parser)")
+        raise HostileInput(f"holds more than {self.max_elements:,} XML elements, which no real {self.what} file"
+                           " does; refusing it")
+
+
+def check_shape(document: bytes | str, what: str, *, max_depth: int = MAX_XML_DEPTH,
+                max_elements: int = MAX_SMALL_XML_ELEMENTS) -> XmlShape:
+    """Scan `document` with expat (no tree, no entities loaded) before a tree-building parser sees it.
+
+    Pass exactly what the parser will get: `str` is read as UTF-8 whatever the XML declaration
+    says, as ElementTree reads a str (gpxpy), `bytes` by the declaration (defusedxml). HostileInput
+    past the limits; CorruptFile when the XML is not well-formed, so the parser never gets bytes
+    the scan did not cover. Returns the shape (the deepest level seen, the element count).
+    """
+    parser = expat.ParserCreate()
+    shape = XmlShape(parser, what, max_depth=max_depth, max_elements=max_elements)
+    parser.StartElementHandler = shape.start
+    parser.EndElementHandler = shape.end
+    try:
+        for at in range(0, len(document), SCAN_CHUNK):
+            parser.Parse(document[at:at + SCAN_CHUNK], False)
+        parser.Parse(document[:0], True)
+    except expat.ExpatError as err:
+        raise CorruptFile(f"not well-formed XML ({err}); the file is damaged or cut off") from err
+    return shape
 
 
 _ISO = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$")
@@ -137,5 +214,6 @@ def sport_from_text(text: str | None) -> str | None:
     return _SPORTS.get(key)
 
 
-__all__ = ["MAX_HOLD_S", "UTC_ONLY_WARNING", "hr_histogram", "hr_summary", "parse_iso", "read_small",
-           "sniff_markers", "sport_from_text", "strip_head"]
+__all__ = ["MAX_EXPORT_XML_ELEMENTS", "MAX_HOLD_S", "MAX_SMALL_XML_ELEMENTS", "MAX_XML_DEPTH", "UTC_ONLY_WARNING",
+           "XmlShape", "check_shape", "hr_histogram", "hr_summary", "parse_iso", "read_small", "sniff_markers",
+           "sport_from_text", "strip_head"]

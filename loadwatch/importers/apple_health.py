@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import CorruptFile, HostileInput
 from ..models import Activity, ParsedFile
 from ..units import KCAL_PER, METRES_PER, SECONDS_PER
-from ._xml import sniff_markers, strip_head
+from ._xml import MAX_EXPORT_XML_ELEMENTS, XmlShape, sniff_markers, strip_head
 from .apple_steps import StepSamples, source_kind
 
 FORMAT = "apple_health"
@@ -141,6 +141,9 @@ class _Reader:
         self.parser.EntityDeclHandler = self._refuse_entity
         self.parser.ExternalEntityRefHandler = self._refuse_external
         self.parser.StartElementHandler = self._start
+        # the depth and element count are bounded while streaming (no pre-scan: the stream is read once)
+        self.shape = XmlShape(self.parser, "Apple Health export", max_elements=MAX_EXPORT_XML_ELEMENTS)
+        self.parser.EndElementHandler = self.shape.end
         self.steps = StepSamples()
         self.hr_t = array("q")
         self.hr_v = array("H")
@@ -220,6 +223,7 @@ class _Reader:
 
     # -- elements --------------------------------------------------------------------------------
     def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.shape.start(tag)
         if self.current is not None:
             self.depth += 1
             if self.depth == 1 and tag == "WorkoutStatistics":
@@ -242,13 +246,14 @@ class _Reader:
             self.parser.EndElementHandler = self._end_in_workout
 
     def _end_in_workout(self, tag: str) -> None:
+        self.shape.end(tag)
         if self.depth:
             self.depth -= 1
             return
         assert self.current is not None
         self.workouts.append(self.current)
         self.current = None
-        self.parser.EndElementHandler = None
+        self.parser.EndElementHandler = self.shape.end
 
     def _bad(self, text: str) -> None:
         self.bad_rows += 1

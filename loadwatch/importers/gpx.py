@@ -17,7 +17,7 @@ import gpxpy.gpx
 
 from ..errors import CorruptFile
 from ..models import Activity, ParsedFile
-from ._xml import UTC_ONLY_WARNING, hr_histogram, hr_summary, read_small, sniff_markers, sport_from_text
+from ._xml import UTC_ONLY_WARNING, check_shape, hr_histogram, hr_summary, read_small, sniff_markers, sport_from_text
 
 FORMAT = "gpx"
 MIN_SESSION_S = 60.0  # a track shorter than this is a fragment, not a training session
@@ -77,6 +77,7 @@ def _parse(data: bytes) -> gpxpy.gpx.GPX:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")  # old GPSBabel files declare ISO-8859-1
+    check_shape(text, "GPX")  # gpxpy segfaults on a deep nest: bound it on the very text it parses
     try:
         return gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as err:

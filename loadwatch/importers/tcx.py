@@ -18,7 +18,16 @@ from gpxpy.geo import calculate_uphill_downhill
 
 from ..errors import CorruptFile, HostileInput
 from ..models import Activity, ParsedFile
-from ._xml import UTC_ONLY_WARNING, hr_histogram, hr_summary, parse_iso, read_small, sniff_markers, sport_from_text
+from ._xml import (
+    UTC_ONLY_WARNING,
+    check_shape,
+    hr_histogram,
+    hr_summary,
+    parse_iso,
+    read_small,
+    sniff_markers,
+    sport_from_text,
+)
 
 FORMAT = "tcx"
 MIN_SESSION_S = 60.0  # shorter than this is a fragment, not a training session
@@ -70,6 +79,7 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object
 def _parse(data: bytes) -> Element:
     if not data.startswith(b"<"):
         raise CorruptFile("not XML, so not a TCX file; check that it is the file you meant")
+    check_shape(data, "TCX")  # depth and element count bounded before ElementTree builds a tree
     try:
         root = SafeET.fromstring(data)
     except DefusedXmlException as err:
