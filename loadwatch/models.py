@@ -37,6 +37,7 @@ class Activity:
     calories: float | None = None
     device: str | None = None
     athlete: str | None = None  # None: the athlete named on the command line
+    clock_unset: bool = False  # the device clock was never set: the day is unknown (plausible.screen)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,9 +37,12 @@ def _parse_map(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 @click.option("--map", "column_map", callback=_parse_map, metavar="date=COL,steps=COL",
               help="For a CSV step log whose columns loadwatch cannot tell: which column is which "
                    "(also device=COL, and order=dmy|mdy for dates like 03/04/2024).")
+@click.option("--clock-date", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The day of sessions recorded by a watch whose clock was never set (their day is unknown "
+                   "and they are held back without this); their time of day is the watch's.")
 @click.pass_obj
 def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run: bool, strict: bool,
-                   column_map: dict[str, str] | None) -> None:
+                   column_map: dict[str, str] | None, clock_date: Any) -> None:
     """Import FIT/GPX/TCX files, folders and whole exports into the store.
 
     PATHS may be files (.fit, .fit.gz, .gpx, .tcx, .tcx.gz, Apple export.xml, Google Fit
@@ -70,6 +73,8 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
         bar.update(1)
 
     options: dict[str, object] = {"column_map": column_map} if column_map else {}
+    if clock_date is not None:
+        options["clock_date"] = clock_date.date()
     try:
         result = api.import_files(obj.store, paths, athlete=obj.athlete, strict=strict, dry_run=dry_run,
                                   on_progress=progress, options=options)

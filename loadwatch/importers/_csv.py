@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
 
+from .. import plausible
 from ..errors import CorruptFile, HostileInput
 from ..models import DailySteps, ParsedFile
 
 MAX_TEXT_BYTES = 128 * 2**20  # far above any daily or minute step log we know (Fitabase: ~40 MB)
-MAX_STEPS_PER_DAY = 100_000  # above any plausible day (ultramarathons reach ~60-80k)
+MAX_STEPS_PER_DAY = plausible.MAX_STEPS_PER_DAY  # one number: the plausibility rules
 HEADER_SEARCH_ROWS = 20  # a header row is looked for among the first this many records
 DELIMITERS = (",", ";", "\t")
 EXAMPLE_CHARS = 80

@@ -31,6 +31,7 @@ from xml.parsers import expat
 
 import numpy as np
 
+from .. import plausible
 from ..errors import CorruptFile, HostileInput
 from ..models import Activity, ParsedFile
 from ..units import KCAL_PER, METRES_PER, SECONDS_PER
@@ -296,7 +297,7 @@ class _Reader:
         except (ValueError, OverflowError):
             self._bad(attrs.get("value", ""))
             return
-        if 20 <= bpm <= 250:
+        if plausible.hr_ok(bpm):  # a sample out of range is dropped
             self.hr_t.append(start[0])
             self.hr_v.append(bpm)
 

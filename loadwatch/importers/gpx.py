@@ -15,6 +15,7 @@ from typing import BinaryIO
 import gpxpy
 import gpxpy.gpx
 
+from .. import plausible
 from ..errors import CorruptFile
 from ..models import Activity, ParsedFile
 from ._xml import UTC_ONLY_WARNING, check_shape, hr_histogram, hr_summary, read_small, sniff_markers, sport_from_text
@@ -47,8 +48,9 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object
         return parsed
     reasons: list[str] = []
     utc_only = False
+    dropped = [0, 0]  # points with an impossible time, with an impossible heart rate
     for number, track in enumerate(gpx.tracks, start=1):
-        act, reason, had_offset = _track(track, creator)
+        act, reason, had_offset = _track(track, creator, dropped)
         label = f"track {number}" + (f" ({track.name})" if track.name else "")
         if act is None:
             if reason:
@@ -56,6 +58,10 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object
             continue
         utc_only = utc_only or not had_offset
         parsed.activities.append(act)
+    if dropped[0]:
+        parsed.warnings.append(plausible.dropped_points(dropped[0], "an impossible time"))
+    if dropped[1]:
+        parsed.warnings.append(plausible.dropped_points(dropped[1], "an impossible heart rate"))
     if not parsed.activities:
         timed = sum(1 for t in gpx.tracks for s in t.segments for p in s.points if p.time)
         mostly_untimed = timed < parsed.n_records / 2
@@ -87,7 +93,8 @@ def _parse(data: bytes) -> gpxpy.gpx.GPX:
         raise CorruptFile(f"values GPX does not allow ({str(err)[:120]}); the file is damaged") from err
 
 
-def _track(track: gpxpy.gpx.GPXTrack, creator: str | None) -> tuple[Activity | None, str | None, bool]:
+def _track(track: gpxpy.gpx.GPXTrack, creator: str | None,
+           dropped: list[int]) -> tuple[Activity | None, str | None, bool]:
     """(activity, reason it was left out, whether its times carried an offset)."""
     points = [p for seg in track.segments for p in seg.points]
     if not points:
@@ -95,6 +102,10 @@ def _track(track: gpxpy.gpx.GPXTrack, creator: str | None) -> tuple[Activity | N
     timed = sorted(((_utc(p.time), p.time, p) for p in points if p.time is not None), key=lambda tp: tp[0])
     if not timed:
         return None, "no times (a route)", False
+    keep = plausible.keep_times([t.timestamp() for t, _, _ in timed])  # a GPS week rollover: 19.6 years off
+    if not all(keep):
+        dropped[0] += keep.count(False)
+        timed = [tp for tp, k in zip(timed, keep, strict=True) if k]
     start, end = timed[0][0], timed[-1][0]
     span = (end - start).total_seconds()
     if span < 1:
@@ -105,6 +116,8 @@ def _track(track: gpxpy.gpx.GPXTrack, creator: str | None) -> tuple[Activity | N
     had_offset = offset is not None and offset.total_seconds() != 0
     secs = [(t - start).total_seconds() for t, _, _ in timed]
     hrs = [_extension_value(p, ("hr", "heartrate")) for _, _, p in timed]
+    dropped[1] += sum(1 for h in hrs if h is not None and h > 0 and not plausible.hr_ok(h))  # 0: no strap
+    hrs = [h if h is None or plausible.hr_ok(h) else None for h in hrs]
     hist = hr_histogram(secs, hrs)
     avg_hr, max_hr = hr_summary(hist, hrs)
     elevations = [p.elevation for p in points if p.elevation is not None]
@@ -139,7 +152,7 @@ def _extension_value(point: gpxpy.gpx.GPXTrackPoint, names: tuple[str, ...]) -> 
                     value = float(el.text)
                 except ValueError:
                     return None
-                return value if 0 < value < 300 else None
+                return value if value == value else None  # the range: plausible.hr_ok, by the caller
     return None
 
 

@@ -16,6 +16,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from gpxpy.geo import calculate_uphill_downhill
 
+from .. import plausible
 from ..errors import CorruptFile, HostileInput
 from ..models import Activity, ParsedFile
 from ._xml import (
@@ -105,21 +106,38 @@ def _activity(el: Element, parsed: ParsedFile) -> tuple[Activity | None, str | N
     bad = 0
     start = None
     offset: int | None = None
-    for tp in (tp for lap in laps for tp in lap.iterfind("Track/Trackpoint")):
+    points = [(tp, parse_iso(tp.findtext("Time"))) for lap in laps for tp in lap.iterfind("Track/Trackpoint")]
+    keep = plausible.keep_times([w[0].timestamp() for _, w in points if w is not None])  # GPS week rollover
+    outliers = iter([not k for k in keep])
+    dropped = [0, 0]  # points with an impossible time, heart rates out of range
+    for tp, when in points:
         parsed.n_records += 1
-        when = parse_iso(tp.findtext("Time"))
         if when is None:
             bad += 1
+            continue
+        if next(outliers):
+            dropped[0] += 1
             continue
         if start is None:
             start, offset = when
         times.append((when[0] - start).total_seconds())
-        hrs.append(_number(tp.findtext("HeartRateBpm/Value")))
+        hr = _number(tp.findtext("HeartRateBpm/Value"))
+        if hr is not None and hr > 0 and not plausible.hr_ok(hr):
+            dropped[1] += 1
+            hr = None
+        hrs.append(hr)
         if (alt := _number(tp.findtext("AltitudeMeters"))) is not None:
             alts.append(alt)
         if (dist := _number(tp.findtext("DistanceMeters"))) is not None:
             dists.append(dist)
+    if dropped[0]:
+        parsed.warnings.append(plausible.dropped_points(dropped[0], "an impossible time"))
+    if dropped[1]:
+        parsed.warnings.append(plausible.dropped_points(dropped[1], "an impossible heart rate"))
     lap_starts = [w for w in (parse_iso(lap.get("StartTime")) for lap in laps) if w is not None]
+    if times and start is not None:  # a lap start as far off as an outlier point is one too
+        lap_starts = [w for w in lap_starts
+                      if abs((w[0] - start).total_seconds() - times[len(times) // 2]) <= plausible.MAX_SESSION_S]
     first = lap_starts[0] if lap_starts else parse_iso(el.findtext("Id"))
     if first is None and start is None:
         return None, "no laps or trackpoints with a time", False, bad

@@ -17,9 +17,11 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
 
+from .. import plausible
 from ..errors import HostileInput, LoadwatchError
 from ..importers import fit, registry
 from ..importers.base import SNIFF_BYTES
@@ -45,11 +47,17 @@ def import_paths(
     workers: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
     options: dict[str, object] | None = None,
+    now: datetime | None = None,
 ) -> ImportResult:
     """Import every supported file under `paths`; one transaction per source file.
 
-    `options` are passed to the readers that take them (e.g. `column_map` for CSV step logs).
+    `options` are passed to the readers that take them (e.g. `column_map` for CSV step logs), except
+    `clock_date` (a date), which places sessions whose device clock was never set on that local day.
+    Every parsed file passes `plausible.screen` (at `now`, the import's clock) before it is stored.
     """
+    options = dict(options or {})
+    clock_date = options.pop("clock_date", None)
+    gate = _Gate(now or datetime.now(UTC), clock_date if isinstance(clock_date, date) else None)
     result = ImportResult(dry_run=dry_run)
     known = store.known_sources()
     found = walk(paths, limits, known)
@@ -69,7 +77,7 @@ def import_paths(
         with _InterruptGuard() as interrupt:
             for leaf, parsed in _parse_all(found.leaves, known, pool, strict, options or {}):
                 interrupt.check()  # a Ctrl-C a parser swallowed: do not store what it parsed
-                result.files.append(_store_leaf(store, leaf, parsed, athlete, dry_run, known))
+                result.files.append(_store_leaf(store, leaf, parsed, athlete, dry_run, known, gate))
                 tick(leaf.display)
     finally:
         if pool is not None:
@@ -246,8 +254,16 @@ def _worker_init() -> None:
 
 
 # -- storing --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """What `plausible.screen` needs: the import's clock and the day the user confirmed, if any."""
+
+    now: datetime
+    clock_date: date | None = None
+
+
 def _store_leaf(
-    store: Store, leaf: Leaf, content: LeafContent, athlete: str, dry_run: bool, known: set[str]
+    store: Store, leaf: Leaf, content: LeafContent, athlete: str, dry_run: bool, known: set[str], gate: _Gate
 ) -> FileResult:
     res = FileResult(leaf.display, content.status or "imported", format=content.fmt, error=content.error)
     if content.status is not None:
@@ -265,6 +281,12 @@ def _store_leaf(
     if not parsed.activities and not parsed.daily_steps:
         res.status, res.error = "skipped", "holds no sessions or daily steps"
         return res
+    try:
+        plausible.screen(parsed, gate.now, clock_date=gate.clock_date)  # no importer bypasses the rules
+    except LoadwatchError as err:
+        res.status, res.error = "failed", str(err)
+        return res
+    res.warnings = list(parsed.warnings)
     status = "recovered" if parsed.recovered else "imported"
     outcome = store.write_source(sha256=content.sha256, path=leaf.display, parsed=parsed, athlete=athlete,
                                  size_bytes=content.size, status=status, dry_run=dry_run)

@@ -10,6 +10,7 @@ import math
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from .. import plausible
 from ..errors import ConfigError
 from ..models import PAIN_WHERE
 
@@ -29,6 +30,8 @@ def parse_day(text: str | date, *, today: date, what: str = "date") -> date:
             day = date.fromisoformat(str(text).strip())
         except ValueError as err:
             raise ConfigError(f"{what} {text!r} is not a date; use YYYY-MM-DD") from err
+    if day < plausible.EARLIEST_DAY:
+        raise ConfigError(f"{what} {day.isoformat()} is before {plausible.EARLIEST_DAY.isoformat()}; check the year")
     if day > today:
         raise ConfigError(f"{what} {day.isoformat()} is in the future (today is {today.isoformat()});"
                           " log only what already happened")

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import plausible
 from ..errors import StoreError
 from ..models import DEVICE_PRIORITY, Activity, DailySteps, ForgetOutcome, ParsedFile, WriteOutcome
 from .schema import MIGRATIONS, SOURCE_COLUMNS, SOURCE_ORDER
@@ -37,6 +38,16 @@ DEDUPE_START_TOLERANCE_S = 120.0
 DEDUPE_DURATION_TOLERANCE = (60.0, 0.05)  # absolute seconds, or this fraction, whichever is larger
 DEDUPE_DISTANCE_TOLERANCE = (100.0, 0.05)  # absolute metres, or this fraction
 GENERIC_SPORTS = frozenset({"generic", "unknown", "other", ""})
+
+
+def _guard(parsed: ParsedFile) -> None:
+    """The last line behind `plausible.screen`: nothing impossible, NaN or infinite is ever written."""
+    for act in parsed.activities:
+        if (why := plausible.unstorable(act)) is not None:
+            raise StoreError(f"refusing to store a {act.sport} session: {why}")
+    for day in parsed.daily_steps:
+        if (why := plausible.steps_problem(day, None)) is not None:
+            raise StoreError(f"refusing to store the steps of {day.day}: {why}")
 
 
 def _now_iso() -> str:
@@ -146,6 +157,7 @@ class Store:
         dry_run: bool = False,
     ) -> WriteOutcome:
         """Store one parsed file and its ledger row in one transaction (rolled back when dry_run)."""
+        _guard(parsed)
         with self.transaction(rollback=dry_run) as conn:
             if conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone():
                 return WriteOutcome(0, 0, 0, already_imported=True)

@@ -7,6 +7,7 @@ is valid: checksum, a cut file, implausible dates, files that are not activities
 
 from __future__ import annotations
 
+import calendar
 import time
 from collections import defaultdict
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ... import plausible
 from ...errors import CorruptFile
 from ...models import Activity, DailySteps, ParsedFile
 from ...units import FIT_EPOCH_S, FIT_SYSTEM_TIME_MAX, fit_to_datetime, utc_offset_from_local
@@ -21,7 +23,8 @@ from . import decode, fallback
 from .messages import MISSING, MONITORING_FILE_TYPES, WALKING_RUNNING, FitContent, device_name, enum_name
 
 FORMAT = "fit"
-FIT_YEAR_2000 = 315619200  # 2000-01-01T00:00Z in FIT seconds: earlier dates are a wrong device clock
+# plausible.EARLIEST_DAY in FIT seconds (315619200 for 2000-01-01): earlier dates are a wrong device clock
+FIT_YEAR_2000 = calendar.timegm(plausible.EARLIEST_DAY.timetuple()) - FIT_EPOCH_S
 HR_GAP_S = 30  # a record's heart rate is held until the next record, unless the gap is longer than this
 ACTIVITY_FILE_TYPES = {4, 20}  # activity, activity_summary (profile `file`)
 STEP_SPORTS = {"running", "walking"}  # session total_cycles are strides for these (profile subfield)
@@ -150,6 +153,7 @@ def _activities(c: FitContent, device: str | None, warnings: list[str]) -> list[
             steps=_steps(sport, s, timer or duration),
             calories=_float(s.get("total_calories")),
             device=device,
+            clock_unset=start < FIT_SYSTEM_TIME_MAX,  # system time: the watch never knew the date
         ))
     if dropped:
         if not out:
@@ -200,6 +204,7 @@ def _session_from_parts(c: FitContent) -> dict[str, object] | None:
     if len(c.rec_ts):
         ts = np.frombuffer(c.rec_ts, dtype=np.uint32)
         ts = ts[ts > 0]
+        ts = ts[np.array(plausible.keep_times(ts.tolist()), dtype=bool)] if len(ts) else ts
         if len(ts):
             starts.append(int(ts.min()))
             ends.append(int(ts.max()))
@@ -236,7 +241,8 @@ class _HrHistogram:
         order = np.argsort(ts, kind="stable")  # real files repeat and reorder records now and then
         ts, hr = ts[order], hr[order]
         dt = np.diff(ts)
-        keep = (hr[:-1] > 0) & (dt > 0) & (dt <= HR_GAP_S)
+        lo, hi = plausible.HR_RANGE_BPM  # a sample outside it (a strap's 0 or 255) holds nothing
+        keep = (hr[:-1] >= lo) & (hr[:-1] <= hi) & (dt > 0) & (dt <= HR_GAP_S)
         self.start, self.dt, self.hr = ts[:-1][keep], dt[keep], hr[:-1][keep].astype(np.int64)
 
     def between(self, t0: float, t1: float) -> dict[int, float]:
