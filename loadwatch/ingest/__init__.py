@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
+import io
 import multiprocessing
 import os
 import signal
@@ -28,11 +29,15 @@ from ..importers.base import SNIFF_BYTES
 from ..models import FileResult, ImportResult, ParsedFile
 from ..store import Store
 from .archives import DEFAULT_LIMITS, Limits
+from .hashing import HashingReader
 from .walk import Archive, Leaf, describe, strip_name, walk
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file)
 
 MAX_IN_MEMORY_BYTES = 256 * 2**20  # a FIT file larger than this is not a real activity
+# Other content up to this size is read once, hashed, and parsed from those same bytes; larger content
+# (an Apple export.xml) is parsed from a second read that is hashed as it is parsed, memory staying flat.
+READ_ONCE_BYTES = 32 * 2**20
 POOL_MIN_FILES = 16  # below this, decoding in-process beats starting workers
 
 
@@ -80,6 +85,7 @@ def import_paths(
                 result.files.append(_store_leaf(store, leaf, parsed, athlete, dry_run, known, gate))
                 tick(leaf.display)
     finally:
+        found.close()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     _record_archives(store, found.archives, result.files, athlete, dry_run)
@@ -128,7 +134,7 @@ class LeafContent:
     error: str | None = None
     status: str | None = None  # set when the outcome is known before storing (failed, skipped, ...)
     fmt: str | None = None
-    payload: bytes | None = None  # FIT content, held for the decoder
+    payload: bytes | None = None  # the content as hashed, held for the parser (None: too large, streamed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +157,7 @@ def _parse_all(
             future = pool.submit(decode_fit, content.payload, leaf.display, strict)
             content.payload = None
         elif content.status is None:
-            _parse_here(leaf, content, strict, options)
+            _parse_here(leaf, content, strict, options, known)
         pending.append((leaf, content, future))
         while pending and (len(pending) > 64 or pending[0][2] is None or pending[0][2].done()):
             yield _settle(*pending.popleft())
@@ -173,7 +179,8 @@ def _take(content: LeafContent, decoded: Decoded) -> None:
 
 
 def _identify(leaf: Leaf, known: set[str]) -> LeafContent:
-    """Hash the content and detect its format; FIT content is kept in memory for the decoder."""
+    """Hash the content and detect its format, keeping the bytes hashed for the parser: FIT content up to
+    MAX_IN_MEMORY_BYTES (the decoder needs it whole), anything else up to READ_ONCE_BYTES."""
     content = LeafContent()
     try:
         with leaf.opener() as fh:
@@ -182,14 +189,17 @@ def _identify(leaf: Leaf, known: set[str]) -> LeafContent:
             content.fmt = module.FORMAT if module is not None else None
             digest = hashlib.sha256(head)
             size = len(head)
-            keep = content.fmt == fit.FORMAT
+            is_fit = content.fmt == fit.FORMAT
+            keep = module is not None
             chunks = [head] if keep else []
             while chunk := fh.read(1 << 20):
                 digest.update(chunk)
                 size += len(chunk)
+                if is_fit and size > MAX_IN_MEMORY_BYTES:
+                    raise HostileInput(f"larger than {MAX_IN_MEMORY_BYTES // 2**20} MiB, not a real FIT file")
+                if keep and not is_fit and size > READ_ONCE_BYTES:
+                    keep, chunks = False, []  # too large to hold: parsed from a hashed stream instead
                 if keep:
-                    if size > MAX_IN_MEMORY_BYTES:
-                        raise HostileInput(f"larger than {MAX_IN_MEMORY_BYTES // 2**20} MiB, not a real FIT file")
                     chunks.append(chunk)
         content.sha256, content.size = digest.hexdigest(), size
     except LoadwatchError as err:
@@ -212,15 +222,28 @@ def _identify(leaf: Leaf, known: set[str]) -> LeafContent:
     return content
 
 
-def _parse_here(leaf: Leaf, content: LeafContent, strict: bool, options: dict[str, object]) -> None:
+def _parse_here(leaf: Leaf, content: LeafContent, strict: bool, options: dict[str, object], known: set[str]) -> None:
+    """Parse the bytes that were hashed; content too large to have been kept is read again, and that
+    read, hashed as it is parsed, names the file (it may have changed since it was first hashed)."""
     if content.fmt == fit.FORMAT:
         _take(content, decode_fit(content.payload or b"", leaf.display, strict))
         content.payload = None
         return
     module = registry.by_format(content.fmt or "")
     try:
-        with leaf.opener() as fh:
-            content.parsed = module.read(fh, name=leaf.display, strict=strict, **options)
+        if content.payload is not None:
+            data, content.payload = content.payload, None
+            content.parsed = module.read(io.BytesIO(data), name=leaf.display, strict=strict, **options)
+            return
+        with leaf.opener() as raw:
+            hashed = HashingReader(raw)
+            content.parsed = module.read(io.BufferedReader(hashed, buffer_size=1 << 20), name=leaf.display,
+                                         strict=strict, **options)
+            hashed.drain()
+        if hashed.hexdigest() != content.sha256:  # changed since it was hashed: stored as what was parsed
+            content.sha256, content.size = hashed.hexdigest(), hashed.size
+            if content.sha256 in known:
+                content.status, content.parsed = "already_imported", None
     except LoadwatchError as err:
         content.status, content.error = "failed", strip_name(str(err), leaf.display)
     except Exception as err:  # a reader bug must not abort the batch; say so plainly

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import LoadwatchError
-from ..files import file_sha256
 from ..models import FileResult
 from .archives import GZIP_MAGIC, ZIP_MAGIC, Limits, Skipped, open_gzip, printable_name, walk_zip
+from .hashing import sha256_of_handle
 
 IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 
@@ -46,6 +46,13 @@ class Walk:
     leaves: list[Leaf] = field(default_factory=list)
     results: list[FileResult] = field(default_factory=list)
     archives: list[Archive] = field(default_factory=list)
+    handles: list[BinaryIO] = field(default_factory=list)  # the open zips the members are read from
+
+    def close(self) -> None:
+        """Close the zips opened while walking (once their members have been read)."""
+        for fh in self.handles:
+            fh.close()
+        self.handles.clear()
 
 
 def walk(paths: Iterable[str | Path], limits: Limits, known: set[str]) -> Walk:
@@ -96,13 +103,27 @@ def _walk_path(path: Path, limits: Limits, known: set[str], found: Walk, seen: s
 
 
 def _walk_zip(path: Path, display: str, limits: Limits, known: set[str], found: Walk) -> None:
-    sha = file_sha256(path)
+    # One handle: the zip is hashed and its members read through it, so a new version renamed over the
+    # path meanwhile is not remembered under this version's hash (a change in place fails the CRC checks)
+    try:
+        fh = path.open("rb")
+    except OSError as err:
+        found.results.append(FileResult(display, "failed", format="zip", error=f"cannot read it ({err.strerror})"))
+        return
+    try:
+        sha, size = sha256_of_handle(fh)
+    except OSError as err:
+        fh.close()
+        found.results.append(FileResult(display, "failed", format="zip", error=f"cannot read it ({err.strerror})"))
+        return
     if sha in known:
+        fh.close()
         found.results.append(FileResult(display, "already_imported", format="zip"))
         return
-    found.archives.append(Archive(display, sha, path.stat().st_size))
+    found.handles.append(fh)
+    found.archives.append(Archive(display, sha, size))
     try:
-        members = list(walk_zip(str(path), display, limits=limits))
+        members = list(walk_zip(fh, display, limits=limits))
     except LoadwatchError as err:
         found.results.append(FileResult(display, "failed", format="zip", error=strip_name(str(err), display)))
         return
