@@ -11,7 +11,6 @@ from loadwatch.store import Store
 from tests.helpers import DATA
 
 
-
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.sqlite"

@@ -7,13 +7,16 @@ The one place for a builder that more than one test module needs; a test module 
 from __future__ import annotations
 
 import os
+import struct
 import sys
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from loadwatch.models import Activity, DailySteps, ParsedFile
+from loadwatch.importers.fit.decode import crc16
+from loadwatch.models import Activity, DailySteps, ParsedFile, WriteOutcome
 from loadwatch.store import Store
+from loadwatch.units import FIT_EPOCH_S
 
 REPO = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -33,12 +36,55 @@ def steps_days(n: int, end: date, value: int = 7000, device: str = "Pixel", kind
     return [DailySteps(end - timedelta(days=i), value, device, kind) for i in range(n)]
 
 
+def steady_weeks(weeks: int = 8, end: date = date(2024, 3, 3), spike_last: bool = False) -> list[Activity]:
+    """`weeks` weeks ending on `end` (default Sun 3 Mar 2024) of Tue 8 km, Thu 8 km, Sun 14 km: 30 km a week at
+    5:00 min/km, 08:00 local (+01:00, 07:00 UTC), avg HR 145; the last 7 days doubled with spike_last."""
+    acts = []
+    for i in range(weeks * 7):
+        day = end - timedelta(days=i)
+        km = {1: 8.0, 3: 8.0, 6: 14.0}.get(day.weekday())
+        if km:
+            km *= 2 if spike_last and i < 7 else 1
+            acts.append(run_on(day, km, km * 5, hour=8, offset_h=1, avg_hr=145.0))
+    return acts
+
+
 def write(store: Store, activities: Iterable[Activity] = (), steps: Iterable[DailySteps] = (), *,
-          athlete: str = "me", tag: str | None = None) -> None:
-    """Store the sessions and step days as one source file (the call `import_paths` makes)."""
+          athlete: str = "me", tag: str | None = None) -> WriteOutcome:
+    """Store the sessions and step days as one source file (the call `import_paths` makes); its counts."""
     tag = tag or f"synthetic-{len(store.sources())}"
-    store.write_source(sha256=tag, path=f"{tag}.test", parsed=ParsedFile("test", list(activities), list(steps)),
-                       athlete=athlete, size_bytes=1)
+    parsed = ParsedFile("test", list(activities), list(steps))
+    return store.write_source(sha256=tag, path=f"{tag}.test", parsed=parsed, athlete=athlete, size_bytes=1)
+
+
+# -- FIT files byte by byte (FIT SDK protocol 2.0 layout) --------------------------------------------
+def fit_ts(dt: datetime) -> int:
+    """A FIT timestamp: seconds since the FIT epoch, 1989-12-31 00:00 UTC."""
+    return int(dt.timestamp()) - FIT_EPOCH_S
+
+
+def fit_definition(local: int, gmn: int, fields: list[tuple[int, int, int]], *, big: bool = False,
+                   dev: list[tuple[int, int, int]] | None = None) -> bytes:
+    """A definition message: local type `local` is global message `gmn` with `fields` (number, size, base
+    type); `big` for big-endian, `dev` for developer fields (number, size, developer index)."""
+    head = 0x40 | local | (0x20 if dev is not None else 0)
+    out = struct.pack(">BBBHB" if big else "<BBBHB", head, 0, 1 if big else 0, gmn, len(fields))
+    out += b"".join(bytes(f) for f in fields)
+    if dev is not None:
+        out += bytes([len(dev)]) + b"".join(bytes(f) for f in dev)
+    return out
+
+
+def fit_message(local: int, fmt: str, *values: object, big: bool = False) -> bytes:
+    """A data message of local type `local`, its values packed with struct format `fmt`."""
+    return bytes([local]) + struct.pack((">" if big else "<") + fmt, *values)
+
+
+def fit_file(body: bytes) -> bytes:
+    """`body` (definitions and messages) wrapped in a 14-byte header and the file CRC."""
+    header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+    header += struct.pack("<H", crc16(header))
+    return header + body + struct.pack("<H", crc16(header + body))
 
 
 # -- files the subprocess tests import ---------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from loadwatch.config import Profile, load_profile
+from loadwatch import api
+from loadwatch.config import Profile
 from loadwatch.errors import ConfigError
 from loadwatch.store import Store
 
@@ -38,7 +39,7 @@ def test_every_default_is_inside_its_own_range() -> None:
 
 
 def test_profile_reads_stored_values_over_defaults(store: Store) -> None:
-    store.set_profile("me", "margin", 0.2)
-    store.set_profile("other", "margin", 0.05)
-    assert load_profile(store, "me").margin == 0.2
-    assert load_profile(store, "nobody").margin == Profile().margin
+    store.set_profile("me", {"margin": 0.2})
+    store.set_profile("other", {"margin": 0.05})
+    assert api.profile(store, "me").profile.margin == 0.2
+    assert api.profile(store, "nobody").profile.margin == Profile().margin

@@ -4,7 +4,6 @@ holds the story the README promises (ramp week, spike run, DST, watch + phone st
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import itertools
 import json
 import subprocess
@@ -21,7 +20,10 @@ import fitdecode
 import fitparse
 import pytest
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+from loadwatch.api import import_files
+from tests.helpers import REPO
+
+SAMPLE = REPO.resolve() / "sample_data"
 DEVICES = SAMPLE / "devices"
 FIRST_DAY, LAST_DAY = date(2026, 6, 29), date(2026, 11, 15)
 WATCH_OFF = {date(2026, 7, 10), date(2026, 8, 18), date(2026, 8, 19), date(2026, 8, 20),
@@ -273,14 +275,8 @@ def test_logs_follow_the_documented_schema(decoded: Decoded) -> None:
     assert {"day": "2026-11-08", "kind": "rpe", "rpe": 8} in kinds["rpe"]
 
 
-IMPORTERS_READY = all(importlib.util.find_spec(f"loadwatch.importers.{m}") for m in ("fit", "apple_health"))
-
-
-@pytest.mark.skipif(not IMPORTERS_READY, reason="loadwatch.importers.fit / apple_health are not written yet")
 def test_the_whole_demo_imports(store, decoded: Decoded) -> None:
-    from loadwatch.ingest import import_paths
-
-    result = import_paths(store, [DEVICES])
+    result = import_files(store, [DEVICES])
     assert result.failed == 0 and result.imported == N_RUNS + len(decoded.watch_steps) + 1
     sessions = store.sessions("me")
     assert len(sessions) == N_RUNS
@@ -297,11 +293,8 @@ def test_the_whole_demo_imports(store, decoded: Decoded) -> None:
 DST_DAYS = (date(2026, 10, 25), date(2026, 10, 26))
 
 
-@pytest.mark.skipif(not IMPORTERS_READY, reason="loadwatch.importers.fit is not written yet")
 def test_the_25_hour_day_keeps_its_last_hour(store, decoded: Decoded) -> None:
-    from loadwatch.ingest import import_paths
-
-    import_paths(store, [DEVICES / "garmin" / "Monitor" / f"{d}.fit" for d in DST_DAYS])
+    import_files(store, [DEVICES / "garmin" / "Monitor" / f"{d}.fit" for d in DST_DAYS])
     steps = store.daily_steps("me").set_index("day")["steps"]
     # the watch's cumulative counters reset at local midnight: 10-25 walking 5,362 + running 13,488
     assert steps[DST_DAYS[0]] == sum(decoded.watch_steps[DST_DAYS[0]].values()) == 18850
