@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import apple_health, csv_steps, fit, fitbit, google_fit, gpx, tcx
+from . import apple_health, csv_steps, fit, fitbit, garmin_uds, google_fit, gpx, tcx
 
 # Order matters only where two sniffers could both say yes: the more specific comes first.
-IMPORTERS: tuple[ModuleType, ...] = (fit, apple_health, tcx, gpx, fitbit, google_fit, csv_steps)
+IMPORTERS: tuple[ModuleType, ...] = (fit, apple_health, tcx, gpx, fitbit, google_fit, garmin_uds, csv_steps)
 _BY_FORMAT = {module.FORMAT: module for module in IMPORTERS}
 
 

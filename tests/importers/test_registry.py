@@ -15,7 +15,7 @@ from tests.helpers import DATA
 
 SAMPLES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.is_file())
 BY_FOLDER = {"fit": fit, "gpx": gpx, "tcx": tcx, "apple_health": apple_health, "fitbit": fitbit,
-             "google_fit": google_fit}
+             "google_fit": google_fit, "garmin_json": None}  # garmin_json: Connect API JSON, no daily summary
 
 
 def expected(sample: str):
@@ -35,8 +35,9 @@ def head(sample: str) -> bytes:
 
 def test_every_folder_of_samples_is_known() -> None:
     assert {s.split("/")[0] for s in SAMPLES if "/" in s} == set(BY_FOLDER)
-    # 32 FIT, 21 GPX, 10 TCX, 5 Apple Health (3 export.xml, a zip, a route), 9 Fitbit, 6 Google Fit, SOURCES.md
-    assert len(SAMPLES) == 84
+    # 32 FIT, 21 GPX, 10 TCX, 5 Apple Health (3 export.xml, a zip, a route), 9 Fitbit, 6 Google Fit,
+    # 11 Garmin Connect JSON, SOURCES.md
+    assert len(SAMPLES) == 95
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
@@ -78,7 +79,8 @@ def test_unknown_content_is_none(content: bytes) -> None:
 
 def test_by_format_round_trips_every_importer() -> None:
     formats = [module.FORMAT for module in IMPORTERS]
-    assert sorted(formats) == ["apple_health", "csv_steps", "fit", "fitbit", "google_fit", "gpx", "tcx"]
+    assert sorted(formats) == ["apple_health", "csv_steps", "fit", "fitbit", "garmin_uds", "google_fit", "gpx",
+                               "tcx"]
     for module in IMPORTERS:
         assert by_format(module.FORMAT) is module
         assert callable(module.sniff) and callable(module.read)
