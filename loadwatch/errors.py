@@ -31,6 +31,16 @@ class StoreError(LoadwatchError):
     """The SQLite store cannot be opened, migrated or written."""
 
 
+class WriteError(LoadwatchError):
+    """A file (an output or the store) cannot be written where asked: no such folder, no permission, a
+    path too long, a read-only medium. Nothing half-written is left."""
+
+
+class DiskFull(WriteError):
+    """The disk (or the quota, or the file size limit) ran out while writing; nothing half-written is
+    left and the store is as it was before the write."""
+
+
 class ConfigError(LoadwatchError):
     """A bad option, profile value or log entry given by the user."""
 

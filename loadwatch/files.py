@@ -8,12 +8,16 @@ full disk never leaves half a file under the real name.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import os
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from .errors import DiskFull, LoadwatchError, WriteError
 
 
 def file_sha256(path: Path) -> str:
@@ -47,30 +51,115 @@ def write_csv(fh: IO[str], header: Iterable[str], rows: Iterable[Iterable[Any]])
         writer.writerow([csv_safe(v) for v in row])
 
 
+# errno -> what went wrong, in words; the disk-full family gets its own error class (DiskFull).
+DISK_FULL_ERRNOS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+                    errno.EFBIG: "the file is larger than its file system allows"}
+SHOWN_PATH_CHARS = 120  # a path longer than this is shown by its two ends
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path for a one-line message: a path nested past the system's limit is thousands of characters."""
+    text = str(path)
+    if len(text) <= SHOWN_PATH_CHARS:
+        return text
+    half = SHOWN_PATH_CHARS // 2
+    return f"{text[:half]}...{text[-half:]}"
+
+
+def write_error(err: OSError, path: str | os.PathLike[str]) -> LoadwatchError:
+    """The one-line error for an OSError met while writing `path` (an output or the store's folder)."""
+    where = shown(path)
+    code = err.errno
+    if code in DISK_FULL_ERRNOS:
+        return DiskFull(f"{DISK_FULL_ERRNOS[code]} writing {where}: free some space and run it again "
+                        "(nothing half-written was kept)")
+    if code == errno.ENAMETOOLONG:
+        return WriteError(f"cannot write {where}: the path is too long for this system; choose a shorter one")
+    if code == errno.ENOENT:
+        folder = Path(path).parent
+        return WriteError(f"cannot write {where}: the folder {shown(folder)} does not exist; create it or "
+                          "choose another path")
+    if code == errno.EROFS:
+        return WriteError(f"cannot write {where}: it is on a read-only file system; choose another path")
+    if code in (errno.EACCES, errno.EPERM):
+        return WriteError(f"cannot write {where}: permission denied; choose another path")
+    if code == errno.EISDIR:
+        return WriteError(f"cannot write {where}: it is a folder; give a file name")
+    if code == errno.ENOTDIR:
+        return WriteError(f"cannot write {where}: a part of the path is a file, not a folder")
+    return WriteError(f"cannot write {where} ({err.strerror or err})")
+
+
+def _temporary(path: Path) -> tuple[int, Path]:
+    """A new file beside `path` (same folder, so the rename stays on one file system), mode 0666 less umask."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """Rename `tmp` over `path` and make the rename durable (the folder's entry), so a crash after
+    this never shows a 0-byte file under the real name."""
+    os.replace(tmp, path)
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the data itself was synced
+    finally:
+        os.close(folder)
+
+
 @contextmanager
 def atomic_open(path: Path, mode: str = "w", *, newline: str | None = None) -> Iterator[IO[Any]]:
-    """Open a temporary file beside `path`; on success it replaces `path`, on any error it is removed."""
+    """Open a temporary file beside `path`; on success it is synced and replaces `path`, on any error it
+    is removed and `path` is untouched. An OSError (a full disk, a missing folder, a path too long)
+    becomes one WriteError/DiskFull sentence naming `path`."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.part")
-    encoding = None if "b" in mode else "utf-8"
+    tmp: Path | None = None
     try:
-        with open(tmp, mode, encoding=encoding, newline=newline) as fh:
+        fd, tmp = _temporary(path)
+        encoding = None if "b" in mode else "utf-8"
+        with open(fd, mode, encoding=encoding, newline=newline) as fh:
             yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+            fh.flush()
+            os.fsync(fh.fileno())  # a full disk shows here at the latest (delayed allocation, NFS)
+        _replace(tmp, path)
+    except BaseException as err:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise write_error(err, path) from None
         raise
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Let `write` fill a temporary path (a library that wants a file name), then rename it over `path`."""
+    """Let `write` fill a temporary path (a library that wants a file name), then sync it and rename it
+    over `path`; errors as in `atomic_open`."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.part")
+    tmp: Path | None = None
     try:
+        fd, tmp = _temporary(path)
+        os.close(fd)
         write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _replace(tmp, path)
+    except BaseException as err:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise write_error(err, path) from None
         raise
 
 
@@ -80,4 +169,11 @@ def write_text(path: Path, text: str, *, newline: str = "") -> None:
         fh.write(text)
 
 
-__all__ = ["FORMULA_TRIGGERS", "atomic_open", "atomic_write", "csv_safe", "file_sha256", "write_csv", "write_text"]
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` atomically (a PDF drawn in memory)."""
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+
+
+__all__ = ["DISK_FULL_ERRNOS", "FORMULA_TRIGGERS", "atomic_open", "atomic_write", "csv_safe", "file_sha256", "shown",
+           "write_bytes", "write_csv", "write_error", "write_text"]

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 import platformdirs
@@ -29,8 +29,20 @@ class Context:
 
     @property
     def store(self) -> Store:
+        """The store opened for writing (created and migrated when new): import, log, profile --set, forget."""
+        return self._open("write")
+
+    @property
+    def reader(self) -> Store:
+        """The store opened for reading only (every command that shows or exports): never created, migrated
+        or written, so a read on a new path says there is no store yet, and a read-only medium works."""
+        return self._open("read")
+
+    def _open(self, mode: Literal["read", "write"]) -> Store:
+        if self._store is not None and self._store.mode != mode and mode == "write":
+            self.close()
         if self._store is None:
-            self._store = Store(self.db_path)
+            self._store = Store(self.db_path, mode=mode)
         return self._store
 
     @property

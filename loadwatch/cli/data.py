@@ -25,7 +25,7 @@ def sources_command(obj: Context, as_json: bool) -> None:
     "error" (why a file was skipped), "athlete", "n_records", "n_sessions", "n_duplicates",
     "n_days", "warnings"}.
     """
-    rows = api.sources(obj.store)
+    rows = api.sources(obj.reader)
     if as_json:
         echo_json([r.as_json() for r in rows])
         return
@@ -91,12 +91,12 @@ def export_command(obj: Context, json_out: Path | None, csv_dir: Path | None) ->
     to_stdout = json_out is not None and str(json_out) == "-"
     if json_out is not None:
         if to_stdout:
-            api.export_json(obj.store, sys.stdout)
+            api.export_json(obj.reader, sys.stdout)
         else:
-            counts = api.export_json_file(obj.store, json_out)
+            counts = api.export_json_file(obj.reader, json_out)
             click.echo(f"Wrote {json_out}: {_counts(counts)}.")
     if csv_dir is not None:
-        counts = api.export_csv(obj.store, csv_dir)
+        counts = api.export_csv(obj.reader, csv_dir)
         click.echo(f"Wrote {len(counts)} CSV files to {csv_dir}: {_counts(counts)}.", err=to_stdout)
 
 

@@ -141,7 +141,7 @@ def sessions_command(obj: Context, since: datetime | None, as_json: bool) -> Non
     "sport", "sub_sport", "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr",
     "max_hr", "steps", "calories", "device", "rpe", "recovered", "source"}.
     """
-    rows = api.sessions(obj.store, obj.athlete, since=_day(since))
+    rows = api.sessions(obj.reader, obj.athlete, since=_day(since))
     if as_json:
         echo_json([r.as_json() for r in rows])
         return
@@ -169,7 +169,7 @@ def steps_command(obj: Context, since: datetime | None, as_json: bool) -> None:
     \b
     --json prints a list of {"day", "steps", "source"}.
     """
-    days = api.steps(obj.store, obj.athlete, since=_day(since))
+    days = api.steps(obj.reader, obj.athlete, since=_day(since))
     if as_json:
         echo_json([d.as_json() for d in days])
         return

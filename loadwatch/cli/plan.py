@@ -90,7 +90,7 @@ def plan_command(obj: Context, as_json: bool, exercises: bool) -> None:
     if exercises:
         _print_catalog(as_json)
         return
-    plan = api.plan(obj.store, obj.athlete, as_of=obj.today)
+    plan = api.plan(obj.reader, obj.athlete, as_of=obj.today)
     if as_json:
         echo_json({**plan.as_json(), "health_note": HEALTH_NOTE})
     else:
@@ -109,7 +109,7 @@ def goals_command(obj: Context, days: int, as_json: bool, csv_path: Path | None,
     """Daily step goals for the next days, each with the reason behind it."""
     if sum(bool(x) for x in (as_json, csv_path, ics_path)) > 1:
         raise click.UsageError("choose one of --json, --csv FILE, --ics FILE")
-    goals = api.goals(obj.store, obj.athlete, as_of=obj.today, days=days)
+    goals = api.goals(obj.reader, obj.athlete, as_of=obj.today, days=days)
     if as_json:
         echo_json([g.as_json() for g in goals])
     elif csv_path is not None:

@@ -21,7 +21,7 @@ def profile_command(obj: Context, assignments: tuple[str, ...], as_json: bool) -
     Every value is checked before any is stored; a bad one changes nothing.
     """
     view = api.set_profile(obj.store, obj.athlete, assignments) if assignments \
-        else api.profile(obj.store, obj.athlete)
+        else api.profile(obj.reader, obj.athlete)
     if as_json:
         echo_json(view.as_json())
         return

@@ -29,6 +29,6 @@ def report_command(obj: Context, output: Path | None, weeks: int, metric: str) -
     5 next week's plan (runs, strength, stretches); 6 method card and data quality.
     The same store and options give a byte-identical PDF (its dates are the --as-of day).
     """
-    result = api.report(obj.store, obj.athlete, output, as_of=obj.today, weeks=weeks, metric=metric)
+    result = api.report(obj.reader, obj.athlete, output, as_of=obj.today, weeks=weeks, metric=metric)
     click.echo(f"Wrote {result.path} ({result.pages} pages)")
     click.echo(result.summary)

@@ -34,7 +34,7 @@ def status_command(obj: Context, weeks: int, metric: str, as_json: bool) -> None
                    "flags": [{"rule", "severity", "day", "value", "threshold", "message", "evidence"}],
                    "notes": [...]}   (changes are fractions: 0.32 = +32 %; NaN is null)
     """
-    status = api.status(obj.store, obj.athlete, as_of=obj.today, weeks=weeks, metric=metric)
+    status = api.status(obj.reader, obj.athlete, as_of=obj.today, weeks=weeks, metric=metric)
     if as_json:
         echo_json(status.as_json())
     else:

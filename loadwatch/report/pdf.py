@@ -9,6 +9,7 @@ partial PDF. The numbers come in as a `data.ReportData`, computed by `loadwatch.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -20,8 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
 from .._version import __version__
-from ..errors import StoreError
-from ..files import atomic_write
+from ..files import write_bytes
 from . import text
 from .data import PAGES, ReportData
 from .figures import fitness_figure, footer, steps_figure, weekly_load_figure
@@ -70,18 +70,14 @@ def pdf_metadata(data: ReportData) -> dict[str, Any]:
 
 
 def write_pdf(figures: list[Figure], path: Path, metadata: dict[str, Any]) -> None:
-    """Write the figures as one PDF at `path`, via a temporary file renamed into place."""
-
-    def draw(tmp: Path) -> None:
-        with matplotlib.rc_context(RC), PdfPages(tmp, metadata=metadata) as pdf:
-            for fig in figures:
-                pdf.savefig(fig)
-
-    try:
-        atomic_write(Path(path), draw)
-    except OSError as err:
-        raise StoreError(f"cannot write the report to {path} ({err.strerror or err}); choose another file with "
-                         "-o FILE.pdf") from None
+    """Write the figures as one PDF at `path`: drawn in memory, then written whole through
+    `files.write_bytes` (a temporary name renamed into place), so matplotlib never meets a full disk
+    halfway through a page and a failure is one `WriteError` line."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC), PdfPages(buffer, metadata=metadata) as pdf:
+        for fig in figures:
+            pdf.savefig(fig)
+    write_bytes(Path(path), buffer.getvalue())
 
 
 def summary_line(data: ReportData) -> str:

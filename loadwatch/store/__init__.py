@@ -17,15 +17,17 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import plausible
 from ..errors import StoreError
+from ..files import write_error
 from ..models import DEVICE_PRIORITY, Activity, DailySteps, ForgetOutcome, ParsedFile, WriteOutcome
-from .schema import MIGRATIONS, SOURCE_COLUMNS, SOURCE_ORDER
+from . import _open
+from .schema import APPLICATION_ID, MIGRATIONS, SOURCE_COLUMNS, SOURCE_ORDER
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,18 +71,50 @@ def _within(a: float | None, b: float | None, tol: tuple[float, float]) -> bool:
 class Store:
     """A loadwatch SQLite file. Use as a context manager or call `close()`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, mode: Literal["read", "write"] = "write") -> None:
+        """Open the store at `path`, for "write" (create and migrate it when new) or "read" (never
+        create, migrate or write it; works on a read-only medium). A file that is not a loadwatch store
+        is refused unchanged (`_open.classify`)."""
         self.path = Path(path)
+        self.mode = mode
+        kind = _open.classify(self.path)
+        if mode == "read":
+            if kind == _open.NEW:
+                raise _open.no_store_yet(self.path)
+            self.conn = _open.connect_for_reading(self.path, BUSY_TIMEOUT_MS / 1000)
+            try:
+                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                if self._check_version() < len(MIGRATIONS):
+                    self._read_a_migrated_copy()
+            except BaseException:
+                self.conn.close()
+                raise
+            return
+        if kind == _open.OURS and not _open.writable(self.path):
+            raise _open.read_only_error(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise write_error(err, self.path) from None
+        try:
             self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as err:
+            raise _open.sqlite_error(err, self.path, "open") from None
+        try:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._check_version()  # a newer loadwatch's store is refused before anything is set on it
+            if kind == _open.NEW:  # the first transaction writes the mark with the schema
+                self._migrate()
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"{self.path}: cannot open the store ({err}); is it a loadwatch database?") from err
+            self.conn.close()
+            raise _open.sqlite_error(err, self.path, "open") from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -92,19 +126,45 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+    def _check_version(self) -> int:
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path}: made by a newer loadwatch (schema {version}); upgrade loadwatch")
+        return version
+
+    def _read_a_migrated_copy(self) -> None:
+        """A store an older loadwatch made, opened for reading: the file is left as it is (a read never
+        migrates; it may be on a read-only medium) and the reads go to a copy in memory, migrated there.
+        The next command that writes migrates the file itself."""
+        copy = sqlite3.connect(":memory:", isolation_level=None)
+        self.conn.backup(copy)
+        self.conn.close()
+        self.conn = copy
+        self.mode = "write"
+        try:
+            self._migrate()
+        finally:
+            self.mode = "read"
+        self.conn.execute("PRAGMA query_only = ON")
+
+    def _migrate(self) -> None:
+        version = self._check_version()
         for number in range(version, len(MIGRATIONS)):
-            with self.transaction():
+            with self.transaction() as conn:
                 # re-check inside the write lock: another process may have migrated meanwhile
-                if self.conn.execute("PRAGMA user_version").fetchone()[0] != number:
+                if conn.execute("PRAGMA user_version").fetchone()[0] != number:
                     continue
+                if number == 0:  # the file is still ours to claim only if nobody put a table in it
+                    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        raise _open.not_ours(self.path, "a SQLite database with tables of its own")
+                    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+        if self.conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            with self.transaction() as conn:  # a store made before the mark: mark it
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     @contextmanager
     def transaction(self, *, rollback: bool = False) -> Iterator[sqlite3.Connection]:
@@ -112,6 +172,8 @@ class Store:
 
         `rollback=True` rolls back at the end too: a dry run that does every write and keeps none.
         """
+        if self.mode == "read":
+            raise StoreError(f"{self.path} was opened for reading; open it with Store(path, mode='write') to write")
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
@@ -119,15 +181,20 @@ class Store:
                 break
             except sqlite3.OperationalError as err:
                 if "locked" not in str(err) or time.monotonic() > deadline:
+                    if "locked" not in str(err):
+                        raise _open.sqlite_error(err, self.path, "write") from None
                     raise StoreError(f"{self.path}: the store is busy ({err}); try again") from err
                 time.sleep(0.05)
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("ROLLBACK" if rollback else "COMMIT")
+        except BaseException as err:
+            if self.conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            if isinstance(err, sqlite3.Error) and _open.is_storage_error(err):
+                raise _open.sqlite_error(err, self.path, "write") from None
+            raise
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:

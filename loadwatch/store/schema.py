@@ -6,6 +6,12 @@ order when it opens a file. Never edit a released migration: append a new one.
 
 from __future__ import annotations
 
+# `PRAGMA application_id` of every loadwatch store ("LdWt"), set in the store's first transaction: the
+# mark that lets loadwatch tell its own files from another program's (`file(1)` shows it too).
+APPLICATION_ID = 0x4C645774
+# A store made before the mark is recognised by these tables (migration 1) at user_version >= 1.
+LEGACY_TABLES = frozenset({"sources", "sessions", "session_sources", "daily_steps", "logs", "profile"})
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: the data model of DESIGN.md
     """
@@ -93,4 +99,4 @@ SOURCE_COLUMNS = ("sha256", "path", "format", "size_bytes", "imported_at", "stat
                   "n_sessions", "n_duplicates", "n_days", "warnings")
 SOURCE_ORDER = "imported_at, path"
 
-__all__ = ["MIGRATIONS", "SESSION_COLUMNS", "SOURCE_COLUMNS", "SOURCE_ORDER"]
+__all__ = ["APPLICATION_ID", "LEGACY_TABLES", "MIGRATIONS", "SESSION_COLUMNS", "SOURCE_COLUMNS", "SOURCE_ORDER"]

@@ -81,7 +81,7 @@ def test_sources_lists_every_file_with_counts(store, db_path, runner):
     assert f"{WATCH_SHA[:12]} imported  fit" in text.output
 
 
-def test_sources_on_empty_store(runner, db_path):
+def test_sources_on_empty_store(runner, db_path, store):
     result = invoke(runner, db_path, "sources")
     assert (result.exit_code, result.output) == (0, "No files imported yet. Import some: loadwatch import PATH\n")
 

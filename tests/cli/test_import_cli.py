@@ -116,7 +116,7 @@ def test_sessions_json_is_the_documented_shape(runner: CliRunner, db_path: Path,
     assert "3 session(s)." in table.stdout
 
 
-def test_empty_store_lists_say_what_to_do(runner: CliRunner, db_path: Path) -> None:
+def test_empty_store_lists_say_what_to_do(runner: CliRunner, db_path: Path, store) -> None:
     assert "loadwatch import PATH" in invoke(runner, db_path, "sessions").stdout
     assert "loadwatch import PATH" in invoke(runner, db_path, "steps").stdout
     assert json.loads(invoke(runner, db_path, "steps", "--json").stdout) == []

@@ -73,7 +73,7 @@ def test_plan_with_a_red_flag_leads_with_the_doctor(runner: CliRunner, db_path: 
     assert "  - Strength sessions are paused until a doctor has seen the back" in result.output
 
 
-def test_plan_on_an_empty_store_says_what_to_do(runner: CliRunner, db_path: Path) -> None:
+def test_plan_on_an_empty_store_says_what_to_do(runner: CliRunner, db_path: Path, store) -> None:
     result = invoke(runner, db_path, "plan")
     assert result.exit_code == 1
     assert result.output.startswith("Error: no sessions or steps stored for athlete 'me' yet")

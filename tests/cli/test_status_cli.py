@@ -88,7 +88,7 @@ def test_status_text(runner, athlete_db: Path) -> None:
     assert result.output.count(HEALTH_NOTE) == 1 and lines[-1] == HEALTH_NOTE
 
 
-def test_empty_store_is_a_clear_error(runner, db_path: Path) -> None:
+def test_empty_store_is_a_clear_error(runner, db_path: Path, store) -> None:
     result = _invoke(runner, db_path, "status")
     assert result.exit_code == 1
     assert result.output == ("Error: no sessions or steps stored for athlete 'me' yet; import your export first:"

@@ -71,7 +71,8 @@ def test_reads_during_an_import_see_whole_files(folders, tmp_path):
     for i in range(150, 450):  # a longer import, so that several reads land in the middle of it
         (a / f"run{i:04d}.gpx").write_text(gpx_run(i))
     db = tmp_path / "store.sqlite"
-    created = subprocess.run(loadwatch_cmd(db, "sources"), capture_output=True, env=child_env())
+    created = subprocess.run(loadwatch_cmd(db, "profile", "--set", "hr_max_bpm=190"), capture_output=True,
+                             env=child_env())
     assert created.returncode == 0  # the store exists before the race
     writer = subprocess.Popen(loadwatch_cmd(db, "import", "--json", str(a)), stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, env=child_env())
