@@ -41,6 +41,17 @@ def json_number(value: object, digits: int | None = None) -> int | float | None:
     return number if digits is None else round(number, digits)
 
 
+def binary_size(n_bytes: float) -> str:
+    """A size in bytes in binary units: "512 B", "330 KiB", "1.2 MiB", "32 GiB" (one decimal below 100)."""
+    value, unit = float(n_bytes), "B"
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(value) < 1024 or unit == "TiB":
+            break
+        value /= 1024
+    text = f"{value:.0f}" if abs(value) >= 100 or unit == "B" else f"{value:.1f}".removesuffix(".0")
+    return f"{text} {unit}"
+
+
 def km(metres: float | None, *, missing: str = MISSING) -> str:
     """A distance to 0.1 km: "12.3 km"."""
     return f"{metres / 1000:.1f} km" if metres is not None and finite(metres) else missing
@@ -111,5 +122,5 @@ def ordinal(number_text: str) -> str:
     return number_text + {"1": "st", "2": "nd", "3": "rd"}[number_text[-1]]
 
 
-__all__ = ["HEALTH_NOTE", "MISSING", "PAIN_WHERE_WORDS", "RED_FLAGS", "day_label", "finite", "hm", "hms",
+__all__ = ["HEALTH_NOTE", "MISSING", "PAIN_WHERE_WORDS", "RED_FLAGS", "binary_size", "day_label", "finite", "hm", "hms",
            "json_number", "km", "km_cap", "km_rounded", "number", "ordinal", "pct", "utc_offset", "whole"]

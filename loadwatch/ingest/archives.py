@@ -1,8 +1,11 @@
 """Walking zips and gzip streams with limits: size, ratio, member count, nesting, paths.
 
 Nothing is ever extracted to disk: members are read as streams (or, for a zip nested inside a
-zip, into memory under a cap). Decompressed bytes are counted as they are read, because the
-sizes an archive declares can lie.
+zip, into memory under a cap). Before any member is inflated, a zip's directory is checked as a
+whole: members whose bytes overlap (David Fifield's "better zip bomb": many entries pointing at one
+compressed kernel) and a declared total out of proportion to the archive's size are refused with
+one line for the archive. Decompressed bytes are also counted as they are read, because a gzip
+stream declares nothing and a member's size is only as true as the archive.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
 from ..errors import CorruptFile, HostileInput
+from ..wording import binary_size
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 GZIP_MAGIC = b"\x1f\x8b"
@@ -34,9 +38,11 @@ class Limits:
     max_members: int = 200_000
     max_depth: int = 1  # zip inside a zip (Garmin's UploadedFiles_*.zip parts), no deeper
     max_member_bytes: int = 8 * 2**30  # decompressed bytes of one member
-    max_archive_bytes: int = 32 * 2**30  # decompressed bytes of all members of one archive
+    # decompressed bytes of all members of one archive (nested zips included), declared and inflated
+    max_archive_bytes: int = 32 * 2**30
     max_nested_zip_bytes: int = 2 * 2**30  # a nested zip is held in memory to be read
-    max_ratio: float = 200.0  # decompressed/compressed, checked once past ratio_floor_bytes
+    # decompressed/compressed, of one member and of a whole zip's declared total, past ratio_floor_bytes
+    max_ratio: float = 200.0
     ratio_floor_bytes: int = 64 * 2**20
     max_gzip_bytes: int = 2 * 2**30  # a .gz outside an archive (FIT, TCX, GPX are small)
 
@@ -45,19 +51,29 @@ DEFAULT_LIMITS = Limits()
 
 
 class ArchiveBudget:
-    """Counts the decompressed bytes of one archive across all its members."""
+    """Counts the decompressed bytes of one archive across all its members (and nested zips):
+    those the directories declare, checked before anything is inflated, and those inflated."""
 
     def __init__(self, name: str, limits: Limits) -> None:
         self.name = name
         self.limits = limits
         self.total = 0
+        self.declared = 0
 
     def add(self, n: int) -> None:
         self.total += n
         if self.total > self.limits.max_archive_bytes:
             raise HostileInput(
-                f"{self.name}: archive inflates past {self.limits.max_archive_bytes // 2**30} GiB; refusing it"
+                f"{self.name}: archive inflates past {binary_size(self.limits.max_archive_bytes)}; refusing it"
                 " (possible zip bomb)"
+            )
+
+    def declare(self, display: str, n: int) -> None:
+        self.declared += n
+        if self.declared > self.limits.max_archive_bytes:
+            raise HostileInput(
+                f"{display}: archive inflates past {binary_size(self.limits.max_archive_bytes)} (its members declare"
+                f" {binary_size(self.declared)}); refusing it (possible zip bomb)"
             )
 
 
@@ -238,8 +254,10 @@ def walk_zip(
     try:
         if isinstance(source, str):
             with open(source, "rb") as fh:
+                archive_bytes = fh.seek(0, io.SEEK_END)
                 declared = declared_member_count(fh)
         else:
+            archive_bytes = source.seek(0, io.SEEK_END)
             declared = declared_member_count(source)
     except OSError as err:
         raise CorruptFile(f"{display}: cannot read the zip ({err.strerror})") from err
@@ -253,6 +271,8 @@ def walk_zip(
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise HostileInput(f"{display}: {len(infos):,} members, more than the {limits.max_members:,} an export has")
+    refuse_overlaps(archive, infos, display)  # both from the directory and local headers: nothing inflated yet
+    check_declared(infos, display, archive_bytes, limits, budget)
     for info in infos:
         name = info.filename
         shown = f"{display}!{printable_name(name)}"
@@ -289,6 +309,52 @@ def walk_zip(
                 yield Skipped(shown, _strip_name(str(err), shown), failed=True)
             continue
         yield Member(shown, opener, info.file_size)
+
+
+def refuse_overlaps(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], display: str) -> None:
+    """HostileInput when two members' bytes (local header, name, extra field and compressed data)
+    overlap: a real zip stores each member once, one after another; a zip bomb points many entries at
+    one compressed kernel, either at the same offset or by quoting the next header inside a stored
+    deflate block. Reads the 30-byte local header of each member (its extra field can differ from
+    the directory's), in offset order; a member whose local header is missing is left to fail when
+    opened."""
+    spans: list[tuple[int, int]] = []
+    fp = archive.fp
+    if fp is None:
+        return
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        start = info.header_offset
+        try:
+            fp.seek(start)
+            head = fp.read(30)
+        except (OSError, ValueError, OverflowError):
+            continue
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            continue
+        name_len, extra_len = struct.unpack_from("<HH", head, 26)
+        spans.append((start, start + 30 + name_len + extra_len + info.compress_size))
+    overlapping: set[int] = set()
+    reach, owner = -1, -1  # the furthest end so far, and the span it belongs to
+    for k, (start, end) in enumerate(spans):
+        if start < reach:
+            overlapping.update((k, owner))
+        if end > reach:
+            reach, owner = end, k
+    if overlapping:
+        raise HostileInput(f"{display}: {len(overlapping):,} members share the same compressed bytes (overlapping"
+                           " entries), which no real archive has; refusing it (possible zip bomb)")
+
+
+def check_declared(infos: list[zipfile.ZipInfo], display: str, archive_bytes: int | None, limits: Limits,
+                   budget: ArchiveBudget) -> None:
+    """HostileInput when the sizes a zip's members declare, together, pass the archive cap (counted
+    with the zips it is nested in) or the ratio limit against the archive's own size. zipfile never
+    inflates a member past its declared size, so this bounds what reading the archive can cost."""
+    total = sum(info.file_size for info in infos if not info.is_dir())
+    if archive_bytes and total > limits.ratio_floor_bytes and total / archive_bytes > limits.max_ratio:
+        raise HostileInput(f"{display}: its members declare {binary_size(total)} from {binary_size(archive_bytes)},"
+                           f" a ratio above {limits.max_ratio:.0f}:1; refusing it (possible zip bomb)")
+    budget.declare(display, total)
 
 
 def _strip_name(message: str, name: str) -> str:
