@@ -291,6 +291,9 @@ def walk_zip(
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
             yield Skipped(shown, f"unsupported compression method {info.compress_type}", failed=True)
             continue
+        if info.file_size == 0:  # media/.keep and the like: nothing to read (zipfile reads no more than declared)
+            yield Skipped(shown, "empty (0 bytes); nothing to import")
+            continue
         opener = _member_opener(archive, info, shown, limits, budget)
         if _is_zip_name_or_magic(archive, info):
             if depth >= limits.max_depth:
