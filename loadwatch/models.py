@@ -114,6 +114,7 @@ class FileResult:
     duplicates: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. which of two recordings of one session was kept
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -125,6 +126,7 @@ class FileResult:
             "duplicates": self.duplicates,
             "error": self.error,
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
         }
 
 
@@ -183,12 +185,14 @@ class ImportResult:
 
 @dataclass(frozen=True, slots=True)
 class WriteOutcome:
-    """What one source file added: new sessions, sessions already stored via another file, days."""
+    """What one source file added: new sessions, sessions already stored via another file, days; a note
+    per duplicate saying which file it duplicates and whose recording was kept."""
 
     sessions: int
     duplicates: int
     days: int
     already_imported: bool = False
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

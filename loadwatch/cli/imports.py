@@ -49,7 +49,8 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
     Takeout and Fitbit step files, CSV step logs), folders (searched recursively) or export
     archives (Garmin account export, Strava bulk export, Apple Health export.zip). Formats are
     recognised by content, not by name. Importing the same file twice does nothing; the same
-    session reached through two files is stored once.
+    session reached through two files, or recorded twice (a watch and a phone), is stored once
+    with the better recording's values (heart rate, then more of it, then longer); a note says which.
 
     \b
     Exit codes: 0 nothing failed (duplicates and skipped files are fine);
@@ -98,6 +99,9 @@ def exit_code(result: ImportResult) -> int:
     return 3 if result.in_store else 1
 
 
+NOTES_SHOWN = 20  # duplicate sessions named one by one; the rest are counted
+
+
 def print_summary(result: ImportResult) -> None:
     """The per-file errors and warnings on stderr, then one line of counts."""
     for f in result.files:
@@ -108,6 +112,12 @@ def print_summary(result: ImportResult) -> None:
                        "the cut (use --strict to reject such files)", err=True)
         for w in f.warnings if f.status != "recovered" else []:
             click.echo(f"Warning: {f.path}: {w}", err=True)
+    notes = [(f.path, n) for f in result.files for n in f.notes]
+    for path, note in notes[:NOTES_SHOWN]:
+        click.echo(f"Note: {path}: {note}", err=True)
+    if len(notes) > NOTES_SHOWN:
+        click.echo(f"Note: {len(notes) - NOTES_SHOWN} more duplicate session(s) like these (--json lists them all)",
+                   err=True)
     counts = result.as_json()
     prefix = "Dry run, nothing stored: would import" if result.dry_run else "Imported"
     click.echo(

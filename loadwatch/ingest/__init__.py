@@ -318,6 +318,7 @@ def _store_leaf(
         return res
     known.add(content.sha256)
     res.sessions, res.duplicates, res.days = outcome.sessions, outcome.duplicates, outcome.days
+    res.notes = list(outcome.notes)  # which file each duplicate session came from, whose recording was kept
     if outcome.duplicates and not outcome.sessions and not outcome.days:
         res.status = "duplicate"
     else:

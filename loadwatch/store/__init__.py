@@ -26,20 +26,21 @@ from .. import plausible
 from ..errors import StoreError
 from ..files import write_error
 from ..models import DEVICE_PRIORITY, Activity, DailySteps, ForgetOutcome, ParsedFile, WriteOutcome
-from . import _open
-from .schema import APPLICATION_ID, MIGRATIONS, SOURCE_COLUMNS, SOURCE_ORDER
+from . import _open, versions
+from .schema import APPLICATION_ID, MIGRATIONS, SOURCE_COLUMNS, SOURCE_ORDER, VERSION_COLUMNS
+from .versions import (  # noqa: F401  # the dedupe rule's numbers live in versions.py; served here too
+    DEDUPE_DISTANCE_TOLERANCE,
+    DEDUPE_DURATION_TOLERANCE,
+    DEDUPE_MIN_OVERLAP,
+    DEDUPE_START_TOLERANCE_S,
+    GENERIC_SPORTS,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 BUSY_TIMEOUT_MS = 60_000
 
-# Two records are one session when they start within this many seconds of each other, with the
-# same (or an unknown) sport, and similar duration and distance.
-DEDUPE_START_TOLERANCE_S = 120.0
-DEDUPE_DURATION_TOLERANCE = (60.0, 0.05)  # absolute seconds, or this fraction, whichever is larger
-DEDUPE_DISTANCE_TOLERANCE = (100.0, 0.05)  # absolute metres, or this fraction
-GENERIC_SPORTS = frozenset({"generic", "unknown", "other", ""})
 
 
 def _guard(parsed: ParsedFile) -> None:
@@ -57,15 +58,13 @@ def _now_iso() -> str:
 
 
 def dedupe_key(athlete: str, act: Activity) -> str:
-    """Exact identity of a session; near matches are found by `Store._find_duplicate`."""
-    dist = "-" if act.distance_m is None else f"{act.distance_m:.0f}"
-    return f"{athlete}|{act.sport}|{act.start_utc.timestamp():.0f}|{act.duration_s:.0f}|{dist}"
+    """Exact identity of a session; the same session recorded again is found by `versions.match`."""
+    return _key(athlete, versions.version_of(act, False))
 
 
-def _within(a: float | None, b: float | None, tol: tuple[float, float]) -> bool:
-    if a is None or b is None:
-        return True
-    return abs(a - b) <= max(tol[0], tol[1] * max(abs(a), abs(b)))
+def _key(athlete: str, version: versions.Version) -> str:
+    dist = "-" if version["distance_m"] is None else f"{version['distance_m']:.0f}"
+    return f"{athlete}|{version['sport']}|{version['start_epoch_s']:.0f}|{version['duration_s']:.0f}|{dist}"
 
 
 class Store:
@@ -235,56 +234,63 @@ class Store:
                  athlete, json.dumps(parsed.warnings) if parsed.warnings else None),
             )
             new = dup = 0
+            notes: list[str] = []
+            touched = {sha256}  # files whose ledger counts change (an owner whose recording lost its place)
             for act in parsed.activities:
-                if self._insert_session(conn, sha256, act.athlete or athlete, act, parsed.recovered):
-                    new += 1
-                else:
-                    dup += 1
+                is_new, note = self._insert_session(conn, sha256, path, act.athlete or athlete, act,
+                                                    parsed.recovered, touched)
+                new, dup = new + is_new, dup + (not is_new)
+                if note:
+                    notes.append(note)
             days = self._insert_steps(conn, sha256, athlete, parsed.daily_steps)
-            conn.execute(
-                "UPDATE sources SET n_sessions = ?, n_duplicates = ?, n_days = ? WHERE sha256 = ?",
-                (new, dup, days, sha256),
-            )
-        return WriteOutcome(new, dup, days)
-
-    def _find_duplicate(self, conn: sqlite3.Connection, athlete: str, act: Activity) -> int | None:
-        start = act.start_utc.timestamp()
-        rows = conn.execute(
-            "SELECT id, sport, duration_s, distance_m FROM sessions"
-            " WHERE athlete = ? AND start_epoch_s BETWEEN ? AND ?",
-            (athlete, start - DEDUPE_START_TOLERANCE_S, start + DEDUPE_START_TOLERANCE_S),
-        ).fetchall()
-        for sid, sport, duration_s, distance_m in rows:
-            same_sport = sport == act.sport or {sport, act.sport} & GENERIC_SPORTS
-            if (
-                same_sport
-                and _within(duration_s, act.duration_s, DEDUPE_DURATION_TOLERANCE)
-                and _within(distance_m, act.distance_m, DEDUPE_DISTANCE_TOLERANCE)
-            ):
-                return int(sid)
-        return None
+            conn.execute("UPDATE sources SET n_days = ? WHERE sha256 = ?", (days, sha256))
+            versions.recount(conn, touched)
+        return WriteOutcome(new, dup, days, notes=tuple(notes))
 
     def _insert_session(
-        self, conn: sqlite3.Connection, sha256: str, athlete: str, act: Activity, recovered: bool
-    ) -> bool:
-        """Insert a session, or link the file to the stored twin. True when the session is new."""
-        twin = self._find_duplicate(conn, athlete, act)
-        if twin is not None:
-            conn.execute("INSERT OR IGNORE INTO session_sources VALUES (?, ?)", (twin, sha256))
-            return False
-        hist = json.dumps({str(k): round(v, 3) for k, v in sorted(act.hr_hist.items())}) if act.hr_hist else None
-        cur = conn.execute(
-            "INSERT INTO sessions (athlete, source_sha256, dedupe_key, sport, sub_sport, start_utc,"
-            " start_epoch_s, utc_offset_s, duration_s, moving_s, distance_m, ascent_m, avg_hr, max_hr,"
-            " hr_hist, steps, calories, device, recovered)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (athlete, sha256, dedupe_key(athlete, act), act.sport, act.sub_sport,
-             act.start_utc.astimezone(UTC).isoformat(), act.start_utc.timestamp(), act.utc_offset_s,
-             act.duration_s, act.moving_s, act.distance_m, act.ascent_m, act.avg_hr, act.max_hr, hist,
-             act.steps, act.calories, act.device, int(recovered)),
-        )
-        conn.execute("INSERT INTO session_sources VALUES (?, ?)", (cur.lastrowid, sha256))
-        return True
+        self, conn: sqlite3.Connection, sha256: str, path: str, athlete: str, act: Activity, recovered: bool,
+        touched: set[str],
+    ) -> tuple[bool, str | None]:
+        """Insert a session, or link the file to the stored session it records again, the session keeping
+        the better recording's values (`versions.quality`). (True when the session is new, the note that
+        says which file it duplicates and whose recording was kept.)"""
+        mine = versions.version_of(act, recovered)
+        best: tuple[float, int, versions.Version] | None = None
+        for sid, stored in versions.candidates(conn, athlete, mine, plausible.MAX_SESSION_S):
+            score = versions.match(stored, mine)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, sid, stored)
+        if best is None:
+            cols = ", ".join(VERSION_COLUMNS)
+            cur = conn.execute(
+                f"INSERT INTO sessions (athlete, source_sha256, dedupe_key, {cols})"
+                f" VALUES (?, ?, ?, {', '.join('?' * len(VERSION_COLUMNS))})",
+                (athlete, sha256, _key(athlete, mine), *(mine[c] for c in VERSION_COLUMNS)),
+            )
+            conn.execute("INSERT INTO session_sources (session_id, source_sha256, activity) VALUES (?, ?, ?)",
+                         (cur.lastrowid, sha256, versions.encode(mine)))
+            return True, None
+        _, sid, stored = best
+        owner_sha, owner_path = conn.execute(
+            "SELECT s.source_sha256, src.path FROM sessions s JOIN sources src ON src.sha256 = s.source_sha256"
+            " WHERE s.id = ?", (sid,)).fetchone()
+        linked = conn.execute("SELECT activity FROM session_sources WHERE session_id = ? AND source_sha256 = ?",
+                              (sid, sha256)).fetchone()
+        if linked is None:
+            conn.execute("INSERT INTO session_sources (session_id, source_sha256, activity) VALUES (?, ?, ?)",
+                         (sid, sha256, versions.encode(mine)))
+        elif versions.quality(mine) > versions.quality(versions.decode(linked[0])):  # twice in one file
+            conn.execute("UPDATE session_sources SET activity = ? WHERE session_id = ? AND source_sha256 = ?",
+                         (versions.encode(mine), sid, sha256))
+        better = versions.quality(mine) > versions.quality(stored)
+        if better:
+            versions.rebuild(conn, sid, sha256, mine, _key(athlete, mine))
+            touched.add(owner_sha)
+        if owner_sha == sha256:
+            return False, None
+        if better:
+            return False, versions.note(mine, owner_path, mine, path, stored)
+        return False, versions.note(mine, owner_path, stored, owner_path, mine)
 
     def _insert_steps(
         self, conn: sqlite3.Connection, sha256: str, athlete: str, rows: Iterable[DailySteps]
@@ -344,8 +350,9 @@ class Store:
     def forget_source(self, sha256: str, *, dry_run: bool = False) -> ForgetOutcome:
         """Remove one source file and what came only from it, in one transaction.
 
-        A session this file also reached through another file stays, re-pointed to that file
-        (the one imported first). The file's daily steps go and each touched day's primary
+        A session this file also reached through another file stays, rebuilt from the best recording
+        that remains (`versions.quality`; the first imported among equals): its values, device and
+        offset are that file's, never the forgotten one's. The file's daily steps go and each touched day's primary
         source is recomputed. Forgetting an archive forgets every member imported from it.
         """
         outcome = ForgetOutcome(dry_run=dry_run)
@@ -363,23 +370,32 @@ class Store:
 
     def _forget_one(self, conn: sqlite3.Connection, sha: str, outcome: ForgetOutcome) -> None:
         outcome.sources.append(conn.execute("SELECT path FROM sources WHERE sha256 = ?", (sha,)).fetchone()[0])
-        for (sid,) in conn.execute("SELECT id FROM sessions WHERE source_sha256 = ?", (sha,)).fetchall():
-            heir = conn.execute(
-                "SELECT ss.source_sha256 FROM session_sources ss JOIN sources src ON src.sha256 = ss.source_sha256"
-                " WHERE ss.session_id = ? AND ss.source_sha256 != ? ORDER BY src.imported_at, src.path LIMIT 1",
+        heirs: set[str] = set()
+        owned = conn.execute("SELECT id, athlete FROM sessions WHERE source_sha256 = ?", (sha,)).fetchall()
+        for sid, athlete in owned:
+            others = conn.execute(
+                "SELECT ss.source_sha256, ss.activity FROM session_sources ss"
+                " JOIN sources src ON src.sha256 = ss.source_sha256"
+                " WHERE ss.session_id = ? AND ss.source_sha256 != ? ORDER BY src.imported_at, src.path",
                 (sid, sha),
-            ).fetchone()
-            if heir is None:
+            ).fetchall()
+            if not others:
                 conn.execute("DELETE FROM session_sources WHERE session_id = ?", (sid,))
                 conn.execute("DELETE FROM sessions WHERE id = ?", (sid,))
                 outcome.sessions_removed += 1
-            else:  # the other file now owns the session: it counts as its session, not a duplicate
-                conn.execute("UPDATE sessions SET source_sha256 = ? WHERE id = ?", (heir[0], sid))
-                conn.execute("UPDATE sources SET n_sessions = n_sessions + 1, n_duplicates = max(n_duplicates - 1, 0)"
-                             " WHERE sha256 = ?", (heir[0],))
-                outcome.sessions_kept += 1
+                continue
+            # the best remaining recording now owns the session: it counts as that file's, not a duplicate
+            heir, text = max(others, key=lambda r: versions.quality(versions.decode(r[1])))
+            version = versions.decode(text)
+            if version is None:  # linked before versions were kept (schema 1): its values are unknown
+                conn.execute("UPDATE sessions SET source_sha256 = ? WHERE id = ?", (heir, sid))
+            else:
+                versions.rebuild(conn, sid, heir, version, _key(athlete, version))
+            heirs.add(heir)
+            outcome.sessions_kept += 1
         # sessions owned by another file that this one only duplicated: drop the link
         conn.execute("DELETE FROM session_sources WHERE source_sha256 = ?", (sha,))
+        versions.recount(conn, heirs)
         days = conn.execute("SELECT DISTINCT athlete, day FROM daily_steps WHERE source_sha256 = ?", (sha,)).fetchall()
         conn.execute("DELETE FROM daily_steps WHERE source_sha256 = ?", (sha,))
         self._recompute_primary(conn, days)

@@ -87,6 +87,27 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (athlete, key)
     );
     """,
+    # 2: each file's own version of a session (VERSION_COLUMNS as a JSON object), so a session is rebuilt
+    # from the files that remain when one is forgotten, and the better of two recordings is kept. A link
+    # made before this version knows only the owner's version: the session row as it was stored.
+    """
+    ALTER TABLE session_sources ADD COLUMN activity TEXT;
+    UPDATE session_sources SET activity = (
+        SELECT json_object('sport', s.sport, 'sub_sport', s.sub_sport, 'start_utc', s.start_utc,
+                           'start_epoch_s', s.start_epoch_s, 'utc_offset_s', s.utc_offset_s,
+                           'duration_s', s.duration_s, 'moving_s', s.moving_s, 'distance_m', s.distance_m,
+                           'ascent_m', s.ascent_m, 'avg_hr', s.avg_hr, 'max_hr', s.max_hr, 'hr_hist', s.hr_hist,
+                           'steps', s.steps, 'calories', s.calories, 'device', s.device, 'recovered', s.recovered)
+        FROM sessions s WHERE s.id = session_sources.session_id AND s.source_sha256 = session_sources.source_sha256
+    );
+    """,
+)
+
+# The columns of `sessions` that come from a file (not `rpe`, which the athlete logs): one file's version
+# of a session, kept per file in `session_sources.activity` (migration 2 lists them too: never edit it).
+VERSION_COLUMNS = (
+    "sport", "sub_sport", "start_utc", "start_epoch_s", "utc_offset_s", "duration_s", "moving_s", "distance_m",
+    "ascent_m", "avg_hr", "max_hr", "hr_hist", "steps", "calories", "device", "recovered",
 )
 
 # What the store hands out, in this order.
@@ -99,4 +120,5 @@ SOURCE_COLUMNS = ("sha256", "path", "format", "size_bytes", "imported_at", "stat
                   "n_sessions", "n_duplicates", "n_days", "warnings")
 SOURCE_ORDER = "imported_at, path"
 
-__all__ = ["APPLICATION_ID", "LEGACY_TABLES", "MIGRATIONS", "SESSION_COLUMNS", "SOURCE_COLUMNS", "SOURCE_ORDER"]
+__all__ = ["APPLICATION_ID", "LEGACY_TABLES", "MIGRATIONS", "SESSION_COLUMNS", "SOURCE_COLUMNS", "SOURCE_ORDER",
+           "VERSION_COLUMNS"]
