@@ -13,7 +13,7 @@ import hashlib
 import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -163,6 +163,40 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
+@contextmanager
+def atomic_files(paths: list[Path], *, newline: str | None = None) -> Iterator[list[IO[str]]]:
+    """Several text files written as one: each to a temporary name, all synced, then all renamed. A
+    failure while writing any of them (a full disk) leaves every target as it was."""
+    paths = [Path(p) for p in paths]
+    temps: list[Path] = []
+    handles: list[IO[str]] = []
+    current = paths[0] if paths else Path()
+    try:
+        for path in paths:
+            current = path
+            fd, tmp = _temporary(path)
+            temps.append(tmp)
+            handles.append(open(fd, "w", encoding="utf-8", newline=newline))  # noqa: SIM115  # closed below
+        yield handles
+        for path, fh in zip(paths, handles, strict=True):
+            current = path
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+        for path, tmp in zip(paths, temps, strict=True):
+            current = path
+            _replace(tmp, path)
+    except BaseException as err:
+        for fh in handles:
+            with suppress(OSError):
+                fh.close()
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise write_error(err, current) from None
+        raise
+
+
 def write_text(path: Path, text: str, *, newline: str = "") -> None:
     """Write `text` exactly (no newline translation, so an ICS keeps its CRLF), atomically."""
     with atomic_open(path, "w", newline=newline) as fh:
@@ -175,5 +209,5 @@ def write_bytes(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-__all__ = ["DISK_FULL_ERRNOS", "FORMULA_TRIGGERS", "atomic_open", "atomic_write", "csv_safe", "file_sha256", "shown",
-           "write_bytes", "write_csv", "write_error", "write_text"]
+__all__ = ["DISK_FULL_ERRNOS", "FORMULA_TRIGGERS", "atomic_files", "atomic_open", "atomic_write", "csv_safe",
+           "file_sha256", "shown", "write_bytes", "write_csv", "write_error", "write_text"]

@@ -23,7 +23,8 @@ from pathlib import Path
 from types import FrameType
 
 from .. import plausible
-from ..errors import HostileInput, LoadwatchError
+from ..errors import DiskFull, HostileInput, LoadwatchError
+from ..files import shown
 from ..importers import fit, registry
 from ..importers.base import SNIFF_BYTES
 from ..models import FileResult, ImportResult, ParsedFile
@@ -82,7 +83,10 @@ def import_paths(
         with _InterruptGuard() as interrupt:
             for leaf, parsed in _parse_all(found.leaves, known, pool, strict, options or {}):
                 interrupt.check()  # a Ctrl-C a parser swallowed: do not store what it parsed
-                result.files.append(_store_leaf(store, leaf, parsed, athlete, dry_run, known, gate))
+                try:
+                    result.files.append(_store_leaf(store, leaf, parsed, athlete, dry_run, known, gate))
+                except DiskFull:
+                    raise _disk_full(store, result, leaf.display) from None
                 tick(leaf.display)
     finally:
         found.close()
@@ -91,6 +95,17 @@ def import_paths(
     _record_archives(store, found.archives, result.files, athlete, dry_run)
     result.files.sort(key=lambda f: f.path)
     return result
+
+
+def _disk_full(store: Store, result: ImportResult, display: str) -> DiskFull:
+    """A full disk ends the batch (every next file would fail the same way) in one line: the file being
+    written was rolled back, the files stored before it are kept (exit 3), and a rerun skips them."""
+    stored = result.count("imported", "recovered", "duplicate")
+    err = DiskFull(f"the disk is full writing the store {shown(store.path)} while importing {display}: free some "
+                   f"space and run the import again; the {stored} file(s) imported before it are kept and will be "
+                   "skipped")
+    err.exit_code = 3 if result.in_store else 1
+    return err
 
 
 class _InterruptGuard:

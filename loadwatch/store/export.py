@@ -4,18 +4,19 @@ All tables are read inside one read transaction (a consistent snapshot even whil
 writes). JSON keeps native types; CSV writes one file per table. Text cells of the CSV that a
 spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR: OWASP "CSV
 injection", `files.csv_safe`) get a leading `'`; numbers are written as numbers and never escaped,
-so a negative UTC offset stays a number. Each file is written whole or not at all (`files.atomic_open`).
+so a negative UTC offset stays a number. The CSV files are written all or none (`files.atomic_files`).
 """
 
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from .._version import __version__
-from ..files import atomic_open, write_csv
+from ..files import atomic_files, write_csv, write_error
 from . import Store
 
 EXPORT_FORMAT = "loadwatch-export"
@@ -79,13 +80,24 @@ def export_json(store: Store, out: IO[str]) -> dict[str, int]:
 
 
 def export_csv(store: Store, directory: Path) -> dict[str, int]:
-    """Write one CSV per table (`sessions.csv`, `daily_steps.csv`, ...) into `directory`."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write one CSV per table (`sessions.csv`, `daily_steps.csv`, ...) into `directory`, all or none: a
+    failure (a full disk) leaves the folder as it was, and removes it when this call made it."""
+    made = not directory.exists()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise write_error(err, directory) from None
     tables = collect(store)
-    for table, rows in tables.items():
-        cols = TABLES[table][0]
-        with atomic_open(directory / f"{table}.csv", newline="") as fh:
-            write_csv(fh, cols, (tuple(r[c] for c in cols) for r in rows))
+    try:
+        with atomic_files([directory / f"{table}.csv" for table in tables], newline="") as handles:
+            for fh, (table, rows) in zip(handles, tables.items(), strict=True):
+                cols = TABLES[table][0]
+                write_csv(fh, cols, (tuple(r[c] for c in cols) for r in rows))
+    except BaseException:
+        if made:
+            with suppress(OSError):
+                directory.rmdir()
+        raise
     return {t: len(rows) for t, rows in tables.items()}
 
 
