@@ -14,7 +14,9 @@ import io
 import multiprocessing
 import os
 import signal
+import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -280,15 +282,46 @@ def _make_pool(n: int) -> cf.Executor | None:
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     try:
         return cf.ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(method),
-                                      initializer=_worker_init)
+                                      initializer=_worker_init, initargs=(os.getpid(),))
     except (OSError, NotImplementedError):
         return None
 
 
-def _worker_init() -> None:
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL_S = 1.0  # where prctl is missing, how often a worker looks for its parent
+
+
+def _worker_init(parent: int) -> None:
     """Ctrl-C reaches the whole process group: workers ignore it (no traceback per worker) and the
-    main process, which owns the store, stops the pool and reports the interruption once."""
+    main process, which owns the store, stops the pool and reports the interruption once. A worker
+    also dies with its import, even one killed by SIGKILL (no cleanup runs there): it must not live on
+    holding the terminal's pipes open."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Linux: ask the kernel for SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG); elsewhere a
+    daemon thread polls for the parent. Either way, a parent already gone means exit now."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+        if armed:
+            if os.getppid() != parent:  # it died before the request took effect
+                os._exit(1)
+            return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="loadwatch-parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 # -- storing --------------------------------------------------------------------------------------
