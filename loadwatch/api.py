@@ -139,12 +139,29 @@ def _status(data: AthleteData, athlete: str, *, as_of: date, weeks: int, metric:
                           metric=metric)
 
 
+# The days `--as-of` may name. Before the first day any data may have (plausible.EARLIEST_DAY) there is
+# nothing to evaluate; the last keeps every week, plan and goal around the day inside pandas' dates (to 2262).
+LATEST_AS_OF = date(2199, 12, 31)
+
+
+def evaluation_day(as_of: date | None) -> date:
+    """The day to evaluate as if it were today (`--as-of`, else today); ConfigError outside the days
+    loadwatch can evaluate (9999-12-31 has no next week, 0001-01-01 no last one)."""
+    from .plausible import EARLIEST_DAY
+
+    day = as_of or date.today()
+    if not EARLIEST_DAY <= day <= LATEST_AS_OF:
+        raise ConfigError(f"--as-of {day.isoformat()} is outside the days loadwatch can evaluate "
+                          f"({EARLIEST_DAY.isoformat()} to {LATEST_AS_OF.isoformat()}); give a day in that range")
+    return day
+
+
 def status(store: Store, athlete: str, *, as_of: date | None = None, weeks: int = 12,
            metric: str = "trimp") -> Status:
     """The status as of `as_of` (default today) over the last `weeks` ISO weeks (`loadwatch status`).
 
     NoData when nothing is stored for the athlete on or before that day."""
-    return _status(athlete_data(store, athlete), athlete, as_of=as_of or date.today(), weeks=weeks, metric=metric)
+    return _status(athlete_data(store, athlete), athlete, as_of=evaluation_day(as_of), weeks=weeks, metric=metric)
 
 
 def _plan(data: AthleteData, full: Status) -> Plan:
@@ -158,7 +175,7 @@ def plan(store: Store, athlete: str, *, as_of: date | None = None, metric: str =
     from .report.data import PLAN_WEEKS
 
     data = athlete_data(store, athlete)
-    return _plan(data, _status(data, athlete, as_of=as_of or date.today(), weeks=PLAN_WEEKS, metric=metric))
+    return _plan(data, _status(data, athlete, as_of=evaluation_day(as_of), weeks=PLAN_WEEKS, metric=metric))
 
 
 def _goal_holds(data: AthleteData, as_of: date, status: Status | None) -> list[date]:
@@ -173,7 +190,7 @@ def goals(store: Store, athlete: str, *, as_of: date | None = None, days: int = 
     from .model.goals import goal_days, upcoming_goals
     from .report.data import PLAN_WEEKS
 
-    as_of = as_of or date.today()
+    as_of = evaluation_day(as_of)
     data = athlete_data(store, athlete)
     held = _status(data, athlete, as_of=as_of, weeks=PLAN_WEEKS, metric="trimp") if len(data.sessions) else None
     return goal_days(upcoming_goals(data.steps, data.profile, as_of=as_of, days=days,
@@ -202,7 +219,7 @@ def report(store: Store, athlete: str, path: Path | None = None, *, as_of: date 
     from .report.data import GOAL_DAYS_AHEAD, PLAN_WEEKS, assemble, default_filename
     from .report.pdf import write_report
 
-    as_of = as_of or date.today()
+    as_of = evaluation_day(as_of)
     data = athlete_data(store, athlete)
     full = _status(data, athlete, as_of=as_of, weeks=max(weeks, PLAN_WEEKS), metric=metric)
     goal_history = None
@@ -215,7 +232,11 @@ def report(store: Store, athlete: str, path: Path | None = None, *, as_of: date 
     report_data = assemble(athlete=athlete, as_of=as_of, weeks=weeks, full=full, plan=_plan(data, full),
                            profile=data.profile, goals=goal_history, sources=store.sources())
     target = Path(path) if path is not None else Path.cwd() / default_filename(athlete, as_of)
-    if target.is_dir():
+    try:
+        is_dir = target.is_dir()
+    except OSError:  # a path past the system's limit: writing it says so in one line
+        is_dir = False
+    if is_dir:
         target = target / default_filename(athlete, as_of)
     return write_report(report_data, target)
 
@@ -454,11 +475,13 @@ __all__ = [
     "DEMO_FIRST_DAY",
     "DEMO_LAST_DAY",
     "DEMO_PROFILE",
+    "LATEST_AS_OF",
     "AthleteData",
     "DemoFiles",
     "apply_demo_logs",
     "athlete_data",
     "demo_files",
+    "evaluation_day",
     "exercises",
     "export_csv",
     "export_json",

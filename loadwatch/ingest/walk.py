@@ -7,12 +7,15 @@ so `x.fit.gz` imports like `x.fit`. Nothing is extracted to disk.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import LoadwatchError
+from ..files import shown
 from ..models import FileResult
 from .archives import GZIP_MAGIC, ZIP_MAGIC, Limits, Skipped, open_gzip, printable_name, walk_zip
 from .hashing import sha256_of_handle
@@ -65,18 +68,26 @@ def walk(paths: Iterable[str | Path], limits: Limits, known: set[str]) -> Walk:
 
 
 def _walk_path(path: Path, limits: Limits, known: set[str], found: Walk, seen: set[Path]) -> None:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
+    try:
+        is_dir = path.is_dir()
+    except OSError as err:  # a path past the system's limit, a folder without permission
+        found.results.append(_unreadable(path, err))
+        return
+    if is_dir:
+        for child in _tree(path, found):
             if child.name.lower() in IGNORED_NAMES or child.name.startswith("._"):
                 continue
-            if child.is_symlink():  # not followed inside a folder; say so rather than drop it unseen
-                found.results.append(FileResult(printable_name(str(child)), "skipped",
-                                                error="a symbolic link, not followed; name its target to import it"))
-            elif child.is_file():
-                _walk_path(child, limits, known, found, seen)
-            elif not child.is_dir():
-                found.results.append(FileResult(printable_name(str(child)), "skipped",
-                                                error="not a regular file (a pipe, socket or device)"))
+            try:
+                if child.is_symlink():  # not followed inside a folder; say so rather than drop it unseen
+                    found.results.append(FileResult(printable_name(str(child)), "skipped", error="a symbolic link, "
+                                                    "not followed; name its target to import it"))
+                elif child.is_file():
+                    _walk_path(child, limits, known, found, seen)
+                elif not child.is_dir():
+                    found.results.append(FileResult(printable_name(str(child)), "skipped",
+                                                    error="not a regular file (a pipe, socket or device)"))
+            except OSError as err:
+                found.results.append(_unreadable(child, err))
         return
     display = printable_name(str(path))  # a name with a newline or non-UTF-8 bytes prints on one line
     if not path.exists():
@@ -100,6 +111,28 @@ def _walk_path(path: Path, limits: Limits, known: set[str], found: Walk, seen: s
         _walk_zip(path, display, limits, known, found)
         return
     found.leaves.append(Leaf(display, content_opener(lambda: path.open("rb"), display, limits), False))
+
+
+def _tree(folder: Path, found: Walk) -> list[Path]:
+    """Everything under `folder`, sorted (as `rglob("*")`: symbolic links are listed, not followed). A
+    sub-folder that cannot be listed (nested past the system's path limit, no permission) is one failed
+    result and the rest of the tree is still walked."""
+    entries: list[Path] = []
+
+    def unlistable(err: OSError) -> None:
+        found.results.append(_unreadable(Path(err.filename or folder), err))
+
+    for root, dirs, files in os.walk(folder, onerror=unlistable):
+        entries.extend(Path(root, name) for name in dirs + files)
+    return sorted(entries)
+
+
+def _unreadable(path: Path, err: OSError) -> FileResult:
+    if err.errno == errno.ENAMETOOLONG:
+        why = "its path is too long for this system; move it somewhere shorter and import it from there"
+    else:
+        why = f"cannot read it ({err.strerror or err})"
+    return FileResult(printable_name(shown(path)), "failed", error=why)
 
 
 def _walk_zip(path: Path, display: str, limits: Limits, known: set[str], found: Walk) -> None:
