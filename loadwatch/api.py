@@ -23,6 +23,7 @@ from .errors import ConfigError, NoData, StoreError
 from .files import file_sha256, write_text
 from .models import (
     AppliedLogs,
+    AthleteSummary,
     DemoResult,
     ForgetOutcome,
     GoalDay,
@@ -107,6 +108,14 @@ def sources(store: Store) -> list[SourceRecord]:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def athletes(store: Store) -> list[AthleteSummary]:
+    """Every athlete in the store with their data range, by name (`loadwatch athletes`)."""
+    return [AthleteSummary(athlete=name, sessions=sessions, step_days=step_days,
+                           first_day=date.fromisoformat(first) if first else None,
+                           last_day=date.fromisoformat(last) if last else None, last_import=at)
+            for name, sessions, step_days, first, last, at in store.athlete_ranges()]
 
 
 # -- importing -------------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ class FileResult:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. which of two recordings of one session was kept
+    athletes: dict[str, AthleteShare] = field(default_factory=dict)  # whose data it stored (ImportResult.athletes)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -171,6 +172,18 @@ class ImportResult:
         there (a duplicate); a skipped file (settings, a readme in a zip) does not count."""
         return self.count("imported", "recovered", "already_imported", "duplicate")
 
+    @property
+    def athletes(self) -> dict[str, dict[str, int]]:
+        """Whose data this import stored: {athlete: {"sessions": new sessions, "days": distinct days of steps}},
+        by name; a Fitabase cohort fills one athlete per Id, everything else the athlete of the command."""
+        sessions: dict[str, int] = {}
+        days: dict[str, set[date]] = {}
+        for f in self.files:
+            for who, share in f.athletes.items():
+                sessions[who] = sessions.get(who, 0) + share.sessions
+                days.setdefault(who, set()).update(share.days)
+        return {who: {"sessions": sessions[who], "days": len(days[who])} for who in sorted(sessions)}
+
     def as_json(self) -> dict[str, object]:
         return {
             "imported": self.imported,
@@ -179,6 +192,7 @@ class ImportResult:
             "skipped": self.count("skipped"),
             "failed": self.failed,
             "dry_run": self.dry_run,
+            "athletes": self.athletes,
             "files": [f.as_json() for f in self.files],
         }
 
@@ -193,6 +207,15 @@ class WriteOutcome:
     days: int
     already_imported: bool = False
     notes: tuple[str, ...] = ()
+    athletes: dict[str, AthleteShare] = field(default_factory=dict)  # what it stored for whom
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteShare:
+    """What one file stored for one athlete: its new sessions and the local days it gave steps for."""
+
+    sessions: int = 0
+    days: frozenset[date] = frozenset()
 
 
 @dataclass(slots=True)
@@ -253,6 +276,25 @@ class StepDay:
 
     def as_json(self) -> dict[str, object]:
         return {"day": self.day.isoformat(), "steps": self.steps, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteSummary:
+    """One athlete of a store, as `loadwatch athletes` lists them: sessions, distinct days of steps, the first
+    and last local day with a session or steps (None without either), and when the latest file that gave them
+    data was imported (ISO UTC, None when none did: a profile or logs only)."""
+
+    athlete: str
+    sessions: int
+    step_days: int
+    first_day: date | None
+    last_day: date | None
+    last_import: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {"athlete": self.athlete, "sessions": self.sessions, "step_days": self.step_days,
+                "first_day": self.first_day.isoformat() if self.first_day else None,
+                "last_day": self.last_day.isoformat() if self.last_day else None, "last_import": self.last_import}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ import click
 from .._version import __version__
 from ..errors import LoadwatchError
 from ..wording import HEALTH_NOTE
-from . import data, demo, imports, log, plan, profile, report, status
+from . import athletes, data, demo, imports, log, plan, profile, report, status
 from ._common import Context, default_db_path
 
 EXIT_CODES_HELP = (
@@ -72,8 +72,8 @@ def cli(ctx: click.Context, db_path: Path | None, athlete: str, as_of: Any) -> N
 # The command tree: getting data in, what it says, what you enter, next week, the report, the demo, your data.
 for command in (imports.import_command, imports.sessions_command, imports.steps_command, status.status_command,
                 log.log_group, profile.profile_command, plan.plan_command, plan.goals_command,
-                report.report_command, demo.demo_command, data.sources_command, data.forget_command,
-                data.export_command):
+                report.report_command, demo.demo_command, data.sources_command, athletes.athletes_command,
+                data.forget_command, data.export_command):
     cli.add_command(command)
 
 

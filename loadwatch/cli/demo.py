@@ -62,7 +62,7 @@ def demo_command(ctx: click.Context, output: Path, db_path: Path | None) -> None
     with Store(path) as store:
         result = api.import_demo(store, obj.athlete)
         click.echo(f"Demo athlete imported into {'a temporary store ' if temporary else ''}{path}")
-        print_summary(result.imported)
+        print_summary(result.imported, athlete=obj.athlete)
         logs = result.logs
         again = f" ({logs.skipped} already there)" if logs.skipped else ""
         click.echo(f"Logged {logs.rpe} RPE(s), {logs.pain} day(s) of pain and {logs.strength} strength exercise(s)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -58,8 +59,17 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
                 1 files failed and nothing was imported; 2 usage error.
 
     \b
+    A file can hold other athletes' data: a Fitabase CSV stores each Id as an athlete of
+    that name. The summary then names them; read one with --athlete ID (e.g. loadwatch
+    --athlete 1503960366 steps) and list them all with loadwatch athletes.
+
+    \b
     --json prints {"imported": n, "duplicates": n, "already_imported": n, "skipped": n,
-                   "failed": n, "files": [{"path", "status", "sessions", "days", "error", ...}]}
+                   "failed": n, "dry_run": bool,
+                   "athletes": {name: {"sessions": n, "days": n}},
+                   "files": [{"path", "status", "sessions", "days", "error", ...}]}
+    "athletes": whose data this import stored: new sessions and distinct days of steps
+    per athlete (the --athlete given, or the Ids of a Fitabase file).
     """
     show_bar = not as_json and sys.stderr.isatty()
     bar: Any = None
@@ -85,7 +95,7 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
     if as_json:
         echo_json(result.as_json())
     else:
-        print_summary(result)
+        print_summary(result, athlete=obj.athlete)
     if result.nothing_found:
         shown = ", ".join(str(p) for p in paths)
         raise NoData(f"no files found in {shown}; point loadwatch at a file, a folder of files or an export archive")
@@ -102,8 +112,9 @@ def exit_code(result: ImportResult) -> int:
 NOTES_SHOWN = 20  # duplicate sessions named one by one; the rest are counted
 
 
-def print_summary(result: ImportResult) -> None:
-    """The per-file errors and warnings on stderr, then one line of counts."""
+def print_summary(result: ImportResult, *, athlete: str = "me") -> None:
+    """The per-file errors and warnings on stderr, then one line of counts, then whom else's data was
+    stored (a Fitabase cohort) and how to read it."""
     for f in result.files:
         if f.status == "failed":
             click.echo(f"Error: {f.path}: {f.error}", err=True)
@@ -128,6 +139,34 @@ def print_summary(result: ImportResult) -> None:
     if result.duplicate_sessions:
         click.echo(f"{result.duplicate_sessions} session(s) were already stored from another file and were not"
                    " added again.")
+    _print_athletes(result, athlete)
+
+
+ATHLETES_SHOWN = 8  # names listed after an import that stored other athletes' data; `loadwatch athletes` has all
+
+
+def _print_athletes(result: ImportResult, athlete: str) -> None:
+    received = result.athletes
+    others = [name for name in received if name != athlete]
+    if not others:
+        return
+
+    def share(name: str) -> str:
+        got = received[name]
+        parts = [f"{got['sessions']:,} session(s)"] if got["sessions"] else []
+        parts += [f"{got['days']:,} days of steps"] if got["days"] else []
+        return f"{name} ({', '.join(parts)})"
+
+    listed = ", ".join(share(name) for name in others[:ATHLETES_SHOWN])
+    more = f" and {len(others) - ATHLETES_SHOWN} more" if len(others) > ATHLETES_SHOWN else ""
+    verb = "Would store for" if result.dry_run else "Stored for"
+    besides = f" besides {athlete}" if athlete in received else f", not for {athlete}"
+    plural = "s" if len(others) != 1 else ""
+    click.echo(f"{verb} {len(others)} other athlete{plural}{besides}: {listed}{more}.")
+    example = others[0]
+    what = "steps" if received[example]["days"] else "sessions"
+    click.echo(f"Read one with --athlete, e.g. loadwatch --athlete {shlex.quote(example)} {what}; list them all with "
+               "loadwatch athletes.")
 
 
 def _since_option(fn: Any) -> Any:

@@ -367,6 +367,7 @@ def _store_leaf(
     known.add(content.sha256)
     res.sessions, res.duplicates, res.days = outcome.sessions, outcome.duplicates, outcome.days
     res.notes = list(outcome.notes)  # which file each duplicate session came from, whose recording was kept
+    res.athletes = dict(outcome.athletes)
     if outcome.duplicates and not outcome.sessions and not outcome.days:
         res.status = "duplicate"
     else:

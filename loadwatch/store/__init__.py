@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import plausible
 from ..errors import StoreError
 from ..files import write_error
-from ..models import DEVICE_PRIORITY, Activity, DailySteps, ForgetOutcome, ParsedFile, WriteOutcome
+from ..models import DEVICE_PRIORITY, Activity, AthleteShare, DailySteps, ForgetOutcome, ParsedFile, WriteOutcome
 from . import _open, versions
 from .schema import APPLICATION_ID, MIGRATIONS, SOURCE_COLUMNS, SOURCE_ORDER, VERSION_COLUMNS
 from .versions import (  # noqa: F401  # the dedupe rule's numbers live in versions.py; served here too
@@ -51,6 +51,16 @@ def _guard(parsed: ParsedFile) -> None:
     for day in parsed.daily_steps:
         if (why := plausible.steps_problem(day, None)) is not None:
             raise StoreError(f"refusing to store the steps of {day.day}: {why}")
+
+
+def _shares(parsed: ParsedFile, athlete: str, fresh: dict[str, int]) -> dict[str, AthleteShare]:
+    """Whose data one file stored: new sessions (`fresh`) and days of steps per athlete, by name; the
+    athlete of the import unless a row names its own (a Fitabase Id)."""
+    days: dict[str, set[date]] = {}
+    for row in parsed.daily_steps:
+        days.setdefault(row.athlete or athlete, set()).add(row.day)
+    names = sorted({who for who, n in fresh.items() if n} | set(days))
+    return {who: AthleteShare(fresh.get(who, 0), frozenset(days.get(who, ()))) for who in names}
 
 
 def _now_iso() -> str:
@@ -235,17 +245,19 @@ class Store:
             )
             new = dup = 0
             notes: list[str] = []
+            fresh: dict[str, int] = {}  # new sessions per athlete
             touched = {sha256}  # files whose ledger counts change (an owner whose recording lost its place)
             for act in parsed.activities:
                 is_new, note = self._insert_session(conn, sha256, path, act.athlete or athlete, act,
                                                     parsed.recovered, touched)
                 new, dup = new + is_new, dup + (not is_new)
+                fresh[act.athlete or athlete] = fresh.get(act.athlete or athlete, 0) + is_new
                 if note:
                     notes.append(note)
             days = self._insert_steps(conn, sha256, athlete, parsed.daily_steps)
             conn.execute("UPDATE sources SET n_days = ? WHERE sha256 = ?", (days, sha256))
             versions.recount(conn, touched)
-        return WriteOutcome(new, dup, days, notes=tuple(notes))
+        return WriteOutcome(new, dup, days, notes=tuple(notes), athletes=_shares(parsed, athlete, fresh))
 
     def _insert_session(
         self, conn: sqlite3.Connection, sha256: str, path: str, athlete: str, act: Activity, recovered: bool,
@@ -460,6 +472,31 @@ class Store:
             " UNION SELECT athlete FROM logs ORDER BY 1"
         )
         return [r[0] for r in rows]
+
+    def athlete_ranges(self) -> list[tuple[str, int, int, str | None, str | None, str | None]]:
+        """Every athlete with anything stored (sessions, steps, logs or a profile), by name: (athlete,
+        sessions, distinct days of steps, first and last local day with a session or steps, latest
+        `imported_at` of the files that hold their sessions or steps). Plain rows, no pandas."""
+        rows = self.conn.execute(
+            "WITH s AS (SELECT athlete, count(*) AS n, min(date(start_epoch_s + utc_offset_s, 'unixepoch')) AS first,"
+            "  max(date(start_epoch_s + utc_offset_s, 'unixepoch')) AS last FROM sessions GROUP BY athlete),"
+            " d AS (SELECT athlete, count(DISTINCT day) AS n, min(day) AS first, max(day) AS last FROM daily_steps"
+            "  GROUP BY athlete),"
+            " imp AS (SELECT athlete, max(imported_at) AS at FROM ("
+            "  SELECT s.athlete, src.imported_at FROM sessions s JOIN session_sources ss ON ss.session_id = s.id"
+            "   JOIN sources src ON src.sha256 = ss.source_sha256"
+            "  UNION ALL SELECT d.athlete, src.imported_at FROM daily_steps d JOIN sources src"
+            "   ON src.sha256 = d.source_sha256) GROUP BY athlete),"
+            " who AS (SELECT athlete FROM sessions UNION SELECT athlete FROM daily_steps UNION SELECT athlete FROM logs"
+            "  UNION SELECT athlete FROM profile)"
+            " SELECT who.athlete, coalesce(s.n, 0), coalesce(d.n, 0),"
+            "  CASE WHEN s.first IS NULL THEN d.first WHEN d.first IS NULL THEN s.first ELSE min(s.first, d.first) END,"
+            "  CASE WHEN s.last IS NULL THEN d.last WHEN d.last IS NULL THEN s.last ELSE max(s.last, d.last) END,"
+            "  imp.at"
+            " FROM who LEFT JOIN s USING (athlete) LEFT JOIN d USING (athlete) LEFT JOIN imp USING (athlete)"
+            " ORDER BY who.athlete"
+        )
+        return [(str(a), int(n), int(k), first, last, at) for a, n, k, first, last, at in rows]
 
     # -- logs and profile ------------------------------------------------------------------------
     def add_log(self, athlete: str, day: date, kind: str, payload: dict[str, object]) -> int:
