@@ -20,7 +20,19 @@ from typing import Any
 import anycrc
 
 from ...errors import CorruptFile, UnsupportedFormat
-from .messages import BASE, FIELDS, MISSING, MONITORING, MONITORING_FIELDS, RECORD, TIMESTAMP, FitContent
+from .messages import (
+    BASE,
+    FIELDS,
+    MISSING,
+    MONITORING,
+    MONITORING_FIELDS,
+    PROFILE_BASE,
+    RECORD,
+    TIMESTAMP,
+    TIMESTAMP_BASE,
+    FitContent,
+    decodes_as_profile,
+)
 
 _CRC = anycrc.Model("CRC16-ARC")  # the FIT SDK's CRC-16 (poly 0x8005 reflected, init 0)
 _U16 = {False: struct.Struct("<H"), True: struct.Struct(">H")}
@@ -110,6 +122,7 @@ class _Def:
 
     def __init__(self, body: bytes, big: bool, gmn: int, fields: list[tuple[int, int, int]], dev_size: int) -> None:
         wanted = FIELDS.get(gmn, {})
+        profile = PROFILE_BASE.get(gmn, {})
         self.kind = gmn if gmn in FIELDS else -1
         fmt = [">" if big else "<"]
         nums: list[int] = []
@@ -119,6 +132,9 @@ class _Def:
         for num, size, base in fields:
             bt = BASE.get(base & 0x1F)
             keep = bt is not None and (num in wanted or num == TIMESTAMP) and size > 0
+            if keep and not decodes_as_profile(base, profile.get(num, TIMESTAMP_BASE)):
+                # e.g. heart_rate declared sint8 or float32: fitdecode reads it, messages.as_profile_value judges it
+                raise FastPathUnsupported(f"field {num} of message {gmn} declared with base type {base:#04x}")
             if keep and bt is not None:
                 code, bsize, inv = bt
                 if code == "s":
@@ -169,8 +185,8 @@ def _compile(data: bytes, pos: int, end: int) -> tuple[int, _Def]:
     if pos + 6 > end:
         raise EOFError
     arch = data[pos + 2]
-    if arch not in (0, 1):
-        raise CorruptFile(f"broken definition message (architecture byte {arch})", offset=pos)
+    if arch not in (0, 1):  # damage (or a misread from an earlier one): keep what came before, as for a cut
+        raise _Damaged(f"a broken definition message (architecture byte {arch})", pos)
     nf = data[pos + 5]
     stop = pos + 6 + 3 * nf
     ndev = 0
@@ -237,7 +253,7 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
                 d = defs[h & 0x0F]
             if d is None:
                 local = (h >> 5) & 3 if h & 0x80 else h & 0x0F
-                raise _Undefined(f"a data message uses local message type {local}, which was never defined", pos)
+                raise _Damaged(f"a data message uses local message type {local}, which was never defined", pos)
             nxt = pos + 1 + d.size
             if nxt > end:
                 raise EOFError
@@ -309,7 +325,7 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
     except EOFError:
         _stop(c, pos, "the file is cut short inside a message", strict)
         return False
-    except _Undefined as err:
+    except _Damaged as err:
         _stop(c, err.offset, err.message, strict)
         return False
     finally:
@@ -320,7 +336,9 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
                 c.rec_max_distance_m = dist_m
 
 
-class _Undefined(Exception):
+class _Damaged(Exception):
+    """The data cannot be followed past `offset` (an undefined local type, a broken definition)."""
+
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(message)
         self.message, self.offset = message, offset

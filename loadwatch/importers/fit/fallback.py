@@ -7,13 +7,14 @@ reference decoder. Raw field values go through the same conversion as the fast p
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import fitdecode
-from fitdecode.types import DevFieldDefinition
+from fitdecode.types import BASE_TYPE_BYTE, DevFieldDefinition
 
 from ...errors import CorruptFile
 from .decode import Layout
-from .messages import FIELDS, RECORD, TIMESTAMP, FitContent
+from .messages import FIELDS, RECORD, TIMESTAMP, FitContent, as_timestamp
 
 
 def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
@@ -21,10 +22,16 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
     c = FitContent(decoder="fitdecode")
     end = layout.parts[-1][2] + (0 if layout.truncated else 2)
     last_ts: int | None = None
+    # IGNORE, as the fast path does: a field whose size does not fit its type, or a developer field
+    # without its description, is read as bytes (so none here) instead of ending the file
     reader = fitdecode.FitReader(io.BytesIO(data[:end]), processor=None, check_crc=fitdecode.CrcCheck.DISABLED,
-                                 error_handling=fitdecode.ErrorHandling.RAISE)
+                                 error_handling=fitdecode.ErrorHandling.IGNORE)
+    frames = iter(reader)
     try:
-        for frame in reader:
+        while True:
+            frame = _next_frame(frames)
+            if frame is None:
+                break
             if isinstance(frame, fitdecode.FitHeader):
                 c.n_headers += 1
                 last_ts = None
@@ -41,12 +48,16 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
                     continue
                 value = fd.raw_value
                 num = fd.def_num
+                if fd.field_def is not None and fd.field_def.base_type is BASE_TYPE_BYTE:
+                    value = None  # declared byte, or a size its type does not divide: bytes, not a number
                 if isinstance(value, tuple):
                     value = value[0] if value else None
                 if isinstance(value, bytes):
                     value = None
-                if num == TIMESTAMP and isinstance(value, int):
-                    last_ts = value
+                if num == TIMESTAMP:
+                    ts = as_timestamp(value)  # a sint8 or float32 "timestamp" is none
+                    if ts is not None:
+                        last_ts = ts
                 if spec is not None and num in spec:
                     raw[num] = value
             if spec is None:
@@ -59,11 +70,24 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
     except fitdecode.FitEOFError as err:
         if strict:
             raise CorruptFile("the file is cut short inside a message") from err
-        c.stopped_at, c.stop_reason = len(data), "the file is cut short inside a message"
+        c.stopped_at, c.stop_reason = err.offset, "the file is cut short inside a message"
     except fitdecode.FitError as err:
         if strict or not c.n_messages:
             raise CorruptFile(f"the FIT data is broken ({err})") from err
-        c.stopped_at, c.stop_reason = len(data), f"the FIT data is broken ({err})"
+        c.stopped_at, c.stop_reason = getattr(err, "offset", len(data)), f"the FIT data is broken ({err})"
     finally:
         reader.close()
     return c
+
+
+def _next_frame(frames: Iterator[object]) -> object | None:
+    """The next frame, None at the end; fitdecode's internals failing on damaged data (a ValueError or
+    TypeError from a field count or size that cannot be) count as its own FitError: the data is broken."""
+    try:
+        return next(frames)
+    except StopIteration:
+        return None
+    except fitdecode.FitError:
+        raise
+    except Exception as err:
+        raise fitdecode.FitError(f"{type(err).__name__}: {err}") from err

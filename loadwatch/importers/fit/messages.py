@@ -60,6 +60,53 @@ BASE: dict[int, tuple[str, int, float | int | None]] = {
     0x0C: ("I", 4, 0), 0x0D: ("B", 1, 0xFF), 0x0E: ("q", 8, 0x7FFFFFFFFFFFFFFF),
     0x0F: ("Q", 8, 0xFFFFFFFFFFFFFFFF), 0x10: ("Q", 8, 0),
 }
+STRING = 0x07
+# Base types that decode like the profile's own (same size, unsigned; the "z" types only mark invalid
+# with 0): uint8 (and enum, uint8z), uint16 (uint16z), uint32 (uint32z), string.
+_ALIKE = {0x00: 0x02, 0x02: 0x02, 0x0A: 0x02, 0x04: 0x04, 0x0B: 0x04, 0x06: 0x06, 0x0C: 0x06, 0x07: STRING}
+
+
+def _profile_base(mesg_num: int, num: int) -> int:
+    """Base type number (low 5 bits) the profile gives field `num` of message `mesg_num`."""
+    t = _profile.MESSAGE_TYPES[mesg_num].fields[num].type
+    return int(getattr(t, "base_type", t).identifier) & 0x1F
+
+
+# {message: {field: profile base type number}} for the fields we keep; TIMESTAMP is uint32 everywhere.
+PROFILE_BASE: dict[int, dict[int, int]] = {m: {num: _profile_base(m, num) for num in f} for m, f in FIELDS.items()}
+TIMESTAMP_BASE = 0x06
+
+
+def decodes_as_profile(base: int, profile_base: int) -> bool:
+    """A field declared with base type byte `base` reads as the profile's type `profile_base` (the
+    fast path decodes it; anything else, a heart rate declared sint8 or float32, goes to fitdecode)."""
+    return _ALIKE.get(base & 0x1F) == _ALIKE.get(profile_base)
+
+
+def _value_range(base: int) -> tuple[int, int] | None:
+    _, size, _ = BASE[base]
+    return None if base == STRING else (0, 2 ** (8 * size) - 1)
+
+
+_RANGES: dict[int, dict[int, tuple[int, int] | None]] = {
+    m: {num: _value_range(b) for num, b in f.items()} for m, f in PROFILE_BASE.items()}
+TIMESTAMP_RANGE = (0, 0xFFFFFFFF)
+
+
+def as_timestamp(value: object) -> int | None:
+    """A timestamp field's value if it is one (uint32, the profile's date_time), else None."""
+    v = as_profile_value(value, TIMESTAMP_RANGE)
+    return v if isinstance(v, int) else None
+
+
+def as_profile_value(value: object, valid: tuple[int, int] | None) -> object:
+    """`value` if it is of the profile's kind and range (`valid`: whole numbers lo..hi, None: text),
+    else None: a heart rate declared sint8 that reads -100, a float, a number where text belongs."""
+    if valid is None:
+        return value if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool) and valid[0] <= value <= valid[1]:
+        return value
+    return None
 
 _ENUMS = {name: _profile.FIELD_TYPES[name].enum for name in
           ("sport", "sub_sport", "manufacturer", "file", "garmin_product", "activity_type")}
@@ -149,9 +196,11 @@ class FitContent:
         Returns a monitoring message's rebuilt timestamp (the new reference for timestamp_16), else None.
         """
         spec = FIELDS[mesg_num]
+        ranges = _RANGES[mesg_num]
+        raw = {num: as_profile_value(value, ranges[num]) for num, value in raw.items() if num in spec}
         values: dict[str, object] = {}
         for num, value in raw.items():
-            if value is None or num not in spec:
+            if value is None:
                 continue
             name, scale, offset = spec[num]
             if isinstance(value, int | float) and (scale != 1 or offset != 0):
