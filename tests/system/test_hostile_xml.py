@@ -85,7 +85,9 @@ def test_gpxpy_itself_dies_on_the_deep_file(tmp_path):
     path.write_bytes(deep_gpx())
     code = f"import gpxpy; gpxpy.parse(open({str(path)!r}, encoding='utf-8').read())"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
-    assert proc.returncode < 0, (proc.returncode, proc.stderr[-300:])  # killed by a signal (-11: SIGSEGV)
+    if proc.returncode >= 0:  # a newer gpxpy, or a larger stack (ulimit -s): the premise no longer holds here
+        pytest.skip(f"gpxpy did not crash on this machine (exit {proc.returncode}); the guard stays regardless")
+    assert proc.returncode < 0  # killed by a signal (-11: SIGSEGV)
 
 
 def test_deep_gpx_alone_is_one_line_and_exit_1(tmp_path):
