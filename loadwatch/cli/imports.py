@@ -48,7 +48,8 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
 
     PATHS may be files (.fit, .fit.gz, .gpx, .tcx, .tcx.gz, Apple export.xml, Google Fit
     Takeout and Fitbit step files, CSV step logs), folders (searched recursively) or export
-    archives (Garmin account export, Strava bulk export, Apple Health export.zip). Formats are
+    archives (Garmin account export: its FIT files and its daily step summaries, Strava bulk
+    export, Apple Health export.zip). Formats are
     recognised by content, not by name. Importing the same file twice does nothing; the same
     session reached through two files, or recorded twice (a watch and a phone), is stored once
     with the better recording's values (heart rate, then more of it, then longer); a note says which.
@@ -58,7 +59,6 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
                 3 some files failed, the others' data is in the store;
                 1 files failed and nothing was imported; 2 usage error.
 
-    \b
     A file can hold other athletes' data: a Fitabase CSV stores each Id as an athlete of
     that name. The summary then names them; read one with --athlete ID (e.g. loadwatch
     --athlete 1503960366 steps) and list them all with loadwatch athletes.
