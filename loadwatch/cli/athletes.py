@@ -14,7 +14,7 @@ from ._common import Context, echo_json
 def athletes_command(obj: Context, as_json: bool) -> None:
     """List the athletes in the store with their data range.
 
-    One store can hold a squad: loadwatch import --athlete NAME files data under NAME, and a
+    One store can hold a squad: loadwatch --athlete NAME import files data under NAME, and a
     Fitabase CSV stores each of its Ids as an athlete of that name. For each athlete: the
     sessions, the days with steps, the first and last local day with a session or steps, and
     when the latest file that gave them data was imported. An athlete with only a profile or
