@@ -89,7 +89,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 2: each file's own version of a session (VERSION_COLUMNS as a JSON object), so a session is rebuilt
     # from the files that remain when one is forgotten, and the better of two recordings is kept. A link
-    # made before this version knows only the owner's version: the session row as it was stored.
+    # made before this version knows only the owner's version: the session row as it was stored. The
+    # indexes let each import count a file's sessions and links without reading every row.
     """
     ALTER TABLE session_sources ADD COLUMN activity TEXT;
     UPDATE session_sources SET activity = (
@@ -100,6 +101,8 @@ MIGRATIONS: tuple[str, ...] = (
                            'steps', s.steps, 'calories', s.calories, 'device', s.device, 'recovered', s.recovered)
         FROM sessions s WHERE s.id = session_sources.session_id AND s.source_sha256 = session_sources.source_sha256
     );
+    CREATE INDEX session_sources_by_source ON session_sources(source_sha256);
+    CREATE INDEX sessions_by_source ON sessions(source_sha256);
     """,
 )
 
