@@ -206,6 +206,30 @@ def goals(store: Store, athlete: str, *, as_of: date | None = None, days: int = 
                                     hold_on=_goal_holds(data, as_of, held)))
 
 
+def goal_history(store: Store, athlete: str, *, as_of: date | None = None, days_ahead: int = 14,
+                 metric: str = "trimp") -> pd.DataFrame | None:
+    """Every day's step goal from the first step count through `as_of + days_ahead` (the frame of
+    `model.goals.goal_series`, as the report draws it); None without step counts."""
+    from .report.data import PLAN_WEEKS
+
+    as_of = evaluation_day(as_of)
+    data = athlete_data(store, athlete)
+    full = _status(data, athlete, as_of=as_of, weeks=PLAN_WEEKS, metric=metric) if len(data.sessions) else None
+    return _goal_history(data, as_of, full, days_ahead)
+
+
+def _goal_history(data: AthleteData, as_of: date, status: Status | None, days_ahead: int) -> pd.DataFrame | None:
+    from .model.goals import goal_series
+
+    if not len(data.steps):
+        return None
+    try:
+        return goal_series(data.steps, data.profile, as_of=as_of, days_ahead=days_ahead,
+                           hold_on=_goal_holds(data, as_of, status))
+    except NoData:
+        return None
+
+
 def write_goals_csv(goals: list[GoalDay], path: Path) -> None:
     """day,goal,why as CSV at `path` (written whole or not at all)."""
     from .report.calendar import goals_csv
@@ -224,20 +248,13 @@ def report(store: Store, athlete: str, path: Path | None = None, *, as_of: date 
            metric: str = "trimp") -> ReportResult:
     """Write the six-page PDF (`loadwatch report`); `path` defaults to `default_filename` here, and a
     folder gets that name inside it."""
-    from .model.goals import goal_series
     from .report.data import GOAL_DAYS_AHEAD, PLAN_WEEKS, assemble, default_filename
     from .report.pdf import write_report
 
     as_of = evaluation_day(as_of)
     data = athlete_data(store, athlete)
     full = _status(data, athlete, as_of=as_of, weeks=max(weeks, PLAN_WEEKS), metric=metric)
-    goal_history = None
-    if len(data.steps):
-        try:
-            goal_history = goal_series(data.steps, data.profile, as_of=as_of, days_ahead=GOAL_DAYS_AHEAD,
-                                       hold_on=_goal_holds(data, as_of, full))
-        except NoData:
-            goal_history = None
+    goal_history = _goal_history(data, as_of, full, GOAL_DAYS_AHEAD)
     report_data = assemble(athlete=athlete, as_of=as_of, weeks=weeks, full=full, plan=_plan(data, full),
                            profile=data.profile, goals=goal_history, sources=store.sources())
     target = Path(path) if path is not None else Path.cwd() / default_filename(athlete, as_of)
@@ -496,6 +513,7 @@ __all__ = [
     "export_json",
     "export_json_file",
     "forget",
+    "goal_history",
     "goals",
     "import_demo",
     "import_files",

@@ -322,7 +322,10 @@ class SourceRecord:
 @dataclass(frozen=True, slots=True)
 class GoalDay:
     """One day's step goal: the goal, the sentence behind it, the goal a week before (None in the
-    first week), whether the weekly-rise cap or a hold set it, and the age ceiling."""
+    first week), whether the gentle rise set it (`capped`), whether a hold changed it (`held`: the
+    day before's goal kept while pain or an overload flag is active), the age ceiling, what set it
+    (`set_by`, one of `model.goals.SET_BY`) and what the person already walks (`level`: the window's
+    median in steps, None when the window holds no count)."""
 
     day: date
     goal: int
@@ -331,10 +334,13 @@ class GoalDay:
     capped: bool
     held: bool
     ceiling: int
+    set_by: str = "percentile"
+    level: int | None = None
 
     def as_json(self) -> dict[str, object]:
         return {"day": self.day.isoformat(), "goal": self.goal, "why": self.why, "week_before": self.week_before,
-                "capped": self.capped, "held": self.held, "ceiling": self.ceiling}
+                "capped": self.capped, "held": self.held, "ceiling": self.ceiling, "set_by": self.set_by,
+                "level": self.level}
 
 
 @dataclass(frozen=True, slots=True)

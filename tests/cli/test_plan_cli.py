@@ -25,8 +25,11 @@ def seed(db_path: Path, with_runs: bool = True) -> None:
 
 
 def seed_rising_steps(db_path: Path) -> None:
-    """5,000 steps a day for three weeks from 1 Jan 2024, then 9,000 a day (a phone only, no runs)."""
-    rows = [DailySteps(START + timedelta(days=i), 5000 if i < 21 else 9000, "Pixel", "phone") for i in range(61)]
+    """From 1 Jan 2024, 5,000 steps a day x 5 then 9,000 x 4, repeating (a phone only, no runs): every full
+    9-day window has median 5,000 and 60th percentile 8,200, so the goal climbs from 5,000 at 1.1 ** (1/7) a
+    day (x 1.0137, whole tens rounded down): 5,060 on 9 Jan, ... 6,700 on 31 Jan, 6,790 on 1 Feb, ... 7,430
+    on 8 Feb."""
+    rows = [DailySteps(START + timedelta(days=i), 5000 if i % 9 < 5 else 9000, "Pixel", "phone") for i in range(61)]
     with Store(db_path) as store:
         store.write_source(sha256="b" * 64, path="steps.csv", parsed=ParsedFile("csv", daily_steps=rows),
                            athlete="me", size_bytes=1)
@@ -84,23 +87,26 @@ def test_goals_as_of_a_week_apart_show_the_same_gentle_rise(runner: CliRunner, d
     first = json.loads(invoke(runner, db_path, "goals", "--days", "7", "--json", as_of="2024-01-31").output)
     later = json.loads(invoke(runner, db_path, "goals", "--days", "7", "--json", as_of="2024-02-07").output)
     assert first[0]["day"] == "2024-02-01" and later[0]["day"] == "2024-02-08"
-    # the same weekday a week later: 5,500 -> 6,050 (+10 %), every day of the week alike
-    assert first[0]["goal"] == 5500 and later[0]["goal"] == 6050
+    # one chain: 6,790 -> 7,430 a week later (+9.4 %), every day of the week alike
+    assert first[0]["goal"] == 6790 and later[0]["goal"] == 7430
     assert all(b["goal"] <= a["goal"] * 1.10 for a, b in zip(first, later, strict=True))
     assert all(b["goal"] > a["goal"] for a, b in zip(first, later, strict=True))
-    assert later[0]["why"].startswith("9-day 60th percentile 9,000; +10.0% this week")
+    assert later[0]["why"].startswith("rising at most +10% a week toward your 9-day 60th percentile 8,200")
+    assert later[0]["set_by"] == "rise" and later[0]["capped"] and not later[0]["held"]
 
 
 def test_goals_text_csv_and_ics_files(runner: CliRunner, db_path: Path, tmp_path: Path) -> None:
     seed_rising_steps(db_path)
     text = invoke(runner, db_path, "goals", "--days", "2", as_of="2024-01-31")
     assert text.exit_code == 0, text.output
-    assert text.output.splitlines()[0].startswith("Thu 01 Feb    5,500  9-day 60th percentile 9,000")
+    assert text.output.splitlines()[0] == ("Thu 01 Feb    6,790  rising at most +10% a week toward your 9-day "
+                                           "60th percentile 8,200 (the day before: 6,700); from the steps up to "
+                                           "2024-01-31")
     out_csv = tmp_path / "goals.csv"
     result = invoke(runner, db_path, "goals", "--days", "3", "--csv", str(out_csv), as_of="2024-01-31")
     assert result.output == f"Wrote 3 step goals to {out_csv}.\n"
     rows = list(csv.reader(out_csv.open(encoding="utf-8", newline="")))
-    assert rows[0] == ["day", "goal", "why"] and rows[1][:2] == ["2024-02-01", "5500"]
+    assert rows[0] == ["day", "goal", "why"] and rows[1][:2] == ["2024-02-01", "6790"]
     out_ics = tmp_path / "goals.ics"
     result = invoke(runner, db_path, "goals", "--days", "14", "--ics", str(out_ics), as_of="2024-01-31")
     assert result.exit_code == 0, result.output
