@@ -65,7 +65,7 @@ def import_paths(
     """
     options = dict(options or {})
     clock_date = options.pop("clock_date", None)
-    gate = _Gate(now or datetime.now(UTC), clock_date if isinstance(clock_date, date) else None)
+    gate = Gate(now or datetime.now(UTC), clock_date if isinstance(clock_date, date) else None)
     result = ImportResult(dry_run=dry_run)
     known = store.known_sources()
     found = walk(paths, limits, known)
@@ -86,7 +86,7 @@ def import_paths(
             for leaf, parsed in _parse_all(found.leaves, known, pool, strict, options or {}):
                 interrupt.check()  # a Ctrl-C a parser swallowed: do not store what it parsed
                 try:
-                    result.files.append(_store_leaf(store, leaf, parsed, athlete, dry_run, known, gate))
+                    result.files.append(store_leaf(store, leaf.display, parsed, athlete, dry_run, known, gate))
                 except DiskFull:
                     raise _disk_full(store, result, leaf.display) from None
                 tick(leaf.display)
@@ -94,7 +94,7 @@ def import_paths(
         found.close()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
-    _record_archives(store, found.archives, result.files, athlete, dry_run)
+    record_archives(store, found.archives, result.files, athlete, dry_run)
     result.files.sort(key=lambda f: f.path)
     return result
 
@@ -180,6 +180,16 @@ def _parse_all(
             yield _settle(*pending.popleft())
     while pending:
         yield _settle(*pending.popleft())
+
+
+def read_leaf(leaf: Leaf, known: set[str], *, strict: bool = False, options: dict[str, object] | None = None
+              ) -> LeafContent:
+    """Hash, detect and parse one leaf in this process, as `import_paths` does for each leaf (FIT included):
+    what `loadwatch cohort build` runs in a Dask task per file, before `store_leaf` stores it."""
+    content = _identify(leaf, known)
+    if content.status is None:
+        _parse_here(leaf, content, strict, options or {}, known)
+    return content
 
 
 def _settle(leaf: Leaf, content: LeafContent, future: cf.Future[Decoded] | None) -> tuple[Leaf, LeafContent]:
@@ -326,17 +336,18 @@ def _watch_parent(parent: int) -> None:
 
 # -- storing --------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class _Gate:
+class Gate:
     """What `plausible.screen` needs: the import's clock and the day the user confirmed, if any."""
 
     now: datetime
     clock_date: date | None = None
 
 
-def _store_leaf(
-    store: Store, leaf: Leaf, content: LeafContent, athlete: str, dry_run: bool, known: set[str], gate: _Gate
+def store_leaf(
+    store: Store, display: str, content: LeafContent, athlete: str, dry_run: bool, known: set[str], gate: Gate
 ) -> FileResult:
-    res = FileResult(leaf.display, content.status or "imported", format=content.fmt, error=content.error)
+    """Store one parsed leaf (named `display`) through the plausibility gate: its FileResult."""
+    res = FileResult(display, content.status or "imported", format=content.fmt, error=content.error)
     if content.status is not None:
         return res
     parsed = content.parsed
@@ -345,7 +356,7 @@ def _store_leaf(
     if parsed.skip_reason:
         res.status, res.error = "skipped", parsed.skip_reason
         if not dry_run:
-            store.write_source(sha256=content.sha256, path=leaf.display,
+            store.write_source(sha256=content.sha256, path=display,
                                parsed=ParsedFile(parsed.format, skip_reason=parsed.skip_reason),
                                athlete=athlete, size_bytes=content.size, status="skipped")
         return res
@@ -359,7 +370,7 @@ def _store_leaf(
         return res
     res.warnings = list(parsed.warnings)
     status = "recovered" if parsed.recovered else "imported"
-    outcome = store.write_source(sha256=content.sha256, path=leaf.display, parsed=parsed, athlete=athlete,
+    outcome = store.write_source(sha256=content.sha256, path=display, parsed=parsed, athlete=athlete,
                                  size_bytes=content.size, status=status, dry_run=dry_run)
     if outcome.already_imported:  # another process imported the same bytes meanwhile
         res.status = "already_imported"
@@ -375,7 +386,7 @@ def _store_leaf(
     return res
 
 
-def _record_archives(store: Store, archives: list[Archive], results: list[FileResult], athlete: str,
+def record_archives(store: Store, archives: list[Archive], results: list[FileResult], athlete: str,
                      dry_run: bool) -> None:
     """Remember a fully imported archive by its own hash so a re-import skips it at once.
 
@@ -394,4 +405,5 @@ def _record_archives(store: Store, archives: list[Archive], results: list[FileRe
                            size_bytes=archive.size_bytes, status="archive")
 
 
-__all__ = ["Progress", "import_paths"]
+__all__ = ["DEFAULT_LIMITS", "Gate", "LeafContent", "Limits", "Progress", "import_paths", "read_leaf",
+           "record_archives", "store_leaf"]

@@ -74,20 +74,8 @@ def _walk_path(path: Path, limits: Limits, known: set[str], found: Walk, seen: s
         found.results.append(_unreadable(path, err))
         return
     if is_dir:
-        for child in _tree(path, found):
-            if child.name.lower() in IGNORED_NAMES or child.name.startswith("._"):
-                continue
-            try:
-                if child.is_symlink():  # not followed inside a folder; say so rather than drop it unseen
-                    found.results.append(FileResult(printable_name(str(child)), "skipped", error="a symbolic link, "
-                                                    "not followed; name its target to import it"))
-                elif child.is_file():
-                    _walk_path(child, limits, known, found, seen)
-                elif not child.is_dir():
-                    found.results.append(FileResult(printable_name(str(child)), "skipped",
-                                                    error="not a regular file (a pipe, socket or device)"))
-            except OSError as err:
-                found.results.append(_unreadable(child, err))
+        for child in folder_files(path, found.results):
+            _walk_path(child, limits, known, found, seen)
         return
     display = printable_name(str(path))  # a name with a newline or non-UTF-8 bytes prints on one line
     if not path.exists():
@@ -113,14 +101,35 @@ def _walk_path(path: Path, limits: Limits, known: set[str], found: Walk, seen: s
     found.leaves.append(Leaf(display, content_opener(lambda: path.open("rb"), display, limits), False))
 
 
-def _tree(folder: Path, found: Walk) -> list[Path]:
+def folder_files(folder: Path, results: list[FileResult]) -> list[Path]:
+    """The regular files under `folder`, sorted, as an import walks them; symbolic links (not followed),
+    pipes and entries that cannot be read are results (skipped or failed) instead, ignored names dropped."""
+    files = []
+    for child in _tree(folder, results):
+        if child.name.lower() in IGNORED_NAMES or child.name.startswith("._"):
+            continue
+        try:
+            if child.is_symlink():  # not followed inside a folder; say so rather than drop it unseen
+                results.append(FileResult(printable_name(str(child)), "skipped", error="a symbolic link, "
+                                          "not followed; name its target to import it"))
+            elif child.is_file():
+                files.append(child)
+            elif not child.is_dir():
+                results.append(FileResult(printable_name(str(child)), "skipped",
+                                          error="not a regular file (a pipe, socket or device)"))
+        except OSError as err:
+            results.append(_unreadable(child, err))
+    return files
+
+
+def _tree(folder: Path, results: list[FileResult]) -> list[Path]:
     """Everything under `folder`, sorted (as `rglob("*")`: symbolic links are listed, not followed). A
     sub-folder that cannot be listed (nested past the system's path limit, no permission) is one failed
     result and the rest of the tree is still walked."""
     entries: list[Path] = []
 
     def unlistable(err: OSError) -> None:
-        found.results.append(_unreadable(Path(err.filename or folder), err))
+        results.append(_unreadable(Path(err.filename or folder), err))
 
     for root, dirs, files in os.walk(folder, onerror=unlistable):
         entries.extend(Path(root, name) for name in dirs + files)
@@ -211,4 +220,4 @@ def describe(head: bytes) -> str:
     return "unknown binary content"
 
 
-__all__ = ["Archive", "Leaf", "Walk", "content_opener", "describe", "strip_name", "walk"]
+__all__ = ["Archive", "Leaf", "Walk", "content_opener", "describe", "folder_files", "strip_name", "walk"]
