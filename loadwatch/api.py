@@ -60,16 +60,20 @@ class AthleteData:
 
 
 def athlete_data(store: Store, athlete: str) -> AthleteData:
-    """The athlete's sessions, daily steps, logs and profile."""
-    return AthleteData(store.sessions(athlete), store.daily_steps(athlete), store.logs(athlete),
-                       stored_profile(store.profile(athlete)))
+    """The athlete's sessions (GPX/TCX ones placed in the profile's time zone), daily steps, logs and profile."""
+    profile = stored_profile(store.profile(athlete))
+    return AthleteData(store.sessions(athlete, time_zone=profile.time_zone), store.daily_steps(athlete),
+                       store.logs(athlete), profile)
 
 
 def sessions(store: Store, athlete: str, *, since: date | None = None) -> list[SessionRecord]:
-    """Stored sessions, oldest first (`loadwatch sessions`)."""
+    """Stored sessions, oldest first, each with its load and what it rests on (`loadwatch sessions`)."""
     import pandas as pd
 
-    frame = store.sessions(athlete, since=since)
+    from .model.load import session_loads
+
+    profile = stored_profile(store.profile(athlete))
+    frame, _ = session_loads(store.sessions(athlete, since=since, time_zone=profile.time_zone), profile)
 
     def _opt(value: Any) -> float | None:
         return None if pd.isna(value) else float(value)
@@ -82,7 +86,8 @@ def sessions(store: Store, athlete: str, *, since: date | None = None) -> list[S
         sport=r.sport, sub_sport=_str(r.sub_sport), duration_s=r.duration_s, moving_s=_opt(r.moving_s),
         distance_m=_opt(r.distance_m), ascent_m=_opt(r.ascent_m), avg_hr=_opt(r.avg_hr), max_hr=_opt(r.max_hr),
         steps=None if pd.isna(r.steps) else int(r.steps), calories=_opt(r.calories), device=_str(r.device),
-        rpe=_opt(r.rpe), recovered=bool(r.recovered), source=r.source,
+        rpe=_opt(r.rpe), recovered=bool(r.recovered), source=r.source, load=_opt(r.load),
+        load_source=str(r.load_source), offset_from=str(r.offset_from),
     ) for r in frame.itertuples()]
 
 
@@ -275,7 +280,8 @@ def log_rpe(store: Store, athlete: str, ref: str, rpe: str | float, *, today: da
     from .model.logs import check_rpe, resolve_session
 
     value = check_rpe(rpe)
-    session_id, day = resolve_session(store.sessions(athlete), ref, today=today)
+    zone = stored_profile(store.profile(athlete)).time_zone
+    session_id, day = resolve_session(store.sessions(athlete, time_zone=zone), ref, today=today)
     store.set_session_rpe(session_id, value)
     store.add_log(athlete, day, "rpe", {"session_id": session_id, "rpe": value})
     return RpeEntry(session_id, day, value)

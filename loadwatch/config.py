@@ -42,6 +42,9 @@ class Profile:
     step_weekly_rise: float = 0.10  # a goal is at most (1 + this) x the goal a week before
     step_ceiling_under_60: int = 10_000  # Paluch et al., Lancet Public Health 2022
     step_ceiling_60_plus: int = 8_000
+    # IANA name (e.g. "Europe/Ljubljana"): the local day of GPX/TCX sessions, whose files carry UTC only.
+    # None: the offset of the nearest session whose file stored one (FIT, Apple Health), else UTC.
+    time_zone: str | None = None
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -112,6 +115,8 @@ def _parse(key: str, raw: str) -> Any:
         if kind.startswith("str"):
             if key == "sex" and raw not in ("male", "female"):
                 raise ValueError("male or female")
+            if key == "time_zone":
+                return _time_zone(raw)
             return raw
         value: float = float(raw)
     except ValueError as err:
@@ -122,6 +127,17 @@ def _parse(key: str, raw: str) -> Any:
     if not low <= value <= high:
         raise ConfigError(f"{key}: {raw} is outside the plausible range {low:g} to {high:g}")
     return int(value) if kind.startswith("int") else value
+
+
+def _time_zone(raw: str) -> str:
+    """`raw` when it names an IANA time zone that zoneinfo knows (Europe/Ljubljana), else ValueError."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValueError("not an IANA time zone name such as Europe/Ljubljana or America/New_York") from err
+    return raw
 
 
 def stored_profile(values: dict[str, str]) -> Profile:

@@ -256,11 +256,15 @@ class SessionRecord:
     rpe: float | None
     recovered: bool
     source: str
+    load: float | None = None  # the session's load in TRIMP units (`model.load.session_loads`)
+    load_source: str | None = None  # trimp | hr+rpe | hr+duration | srpe | duration: what the load rests on
+    offset_from: str = "file"  # file | profile | nearest | utc: where utc_offset_s comes from
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, Any] = asdict(self)
         out["start_utc"], out["local_start"] = self.start_utc.isoformat(), self.local_start.isoformat()
-        for key in ("duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "calories", "rpe"):
+        for key in ("duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "calories", "rpe",
+                    "load"):
             value = json_number(out[key])
             out[key] = None if value is None else float(value)
         return out

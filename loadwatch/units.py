@@ -7,6 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z as a Unix timestamp (FIT profile, date_time)
 FIT_SYSTEM_TIME_MAX = 0x10000000  # FIT date_time below this is "seconds since device power on"
 MAX_ABS_UTC_OFFSET_S = 14 * 3600  # no place on Earth is further than UTC+14 / UTC-12
+# The warning a GPX/TCX file's ledger row carries when its times are UTC only (no local offset): the store
+# reads it to know which sessions' offsets are unknown, and applies the profile's time zone to them.
+UTC_ONLY_WARNING = "times in the file carry no local offset; the local day is taken as the UTC day"
 
 # The load series a status can be in (`--metric`), and the unit each is counted in.
 METRICS = ("trimp", "srpe", "duration", "distance", "steps")

@@ -188,7 +188,15 @@ def sessions_command(obj: Context, since: datetime | None, as_json: bool) -> Non
     \b
     --json prints a list, oldest first, of {"id", "start_utc", "utc_offset_s", "local_start",
     "sport", "sub_sport", "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr",
-    "max_hr", "steps", "calories", "device", "rpe", "recovered", "source"}.
+    "max_hr", "steps", "calories", "device", "rpe", "recovered", "source", "load",
+    "load_source", "offset_from"}.
+    load: the session's load in TRIMP units; load_source: what it rests on, "trimp" (heart
+    rate), "hr+rpe" or "hr+duration" (heart rate for under 3/4 of the moving time: TRIMP for
+    the covered part plus the RPE or duration estimate for the rest: partly estimated),
+    "srpe" (logged RPE x moving minutes) or "duration" (moving minutes at a moderate effort).
+    offset_from: where utc_offset_s comes from: "file" (the device), "profile" (GPX/TCX carry
+    UTC only: the profile's time_zone), "nearest" (no time zone set: your nearest FIT or
+    Apple session's offset) or "utc" (neither).
     """
     rows = api.sessions(obj.reader, obj.athlete, since=_day(since))
     if as_json:

@@ -33,6 +33,11 @@ def status_command(obj: Context, weeks: int, metric: str, as_json: bool) -> None
                    "ctl", "atl", "tsb", "monotony", "strain", "long_run_m", "steps", ...}],
                    "flags": [{"rule", "severity", "day", "value", "threshold", "message", "evidence"}],
                    "notes": [...]}   (changes are fractions: 0.32 = +32 %; NaN is null)
+    acwr: the EWMA acute:chronic ratio averaged over the 7 days to the week's last day; tsb: form,
+    yesterday's ctl - atl (TrainingPeaks, GoldenCheetah); load: a day with an unknown load (steps:
+    no count; srpe: a session without RPE) counts as the week's average known day; strain is null
+    where monotony is. Each session's load and load_source (trimp, hr+rpe, hr+duration, srpe,
+    duration): `loadwatch sessions --json`.
     """
     status = api.status(obj.reader, obj.athlete, as_of=obj.today, weeks=weeks, metric=metric)
     if as_json:

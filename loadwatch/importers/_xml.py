@@ -13,6 +13,7 @@ from typing import BinaryIO, NoReturn
 from xml.parsers import expat
 
 from ..errors import CorruptFile, HostileInput
+from ..units import UTC_ONLY_WARNING
 
 BOM = b"\xef\xbb\xbf"
 MAX_SMALL_XML_BYTES = 256 * 2**20  # a GPX or TCX file larger than this is not one activity
@@ -30,7 +31,6 @@ MAX_SMALL_XML_ELEMENTS = 10_000_000
 MAX_EXPORT_XML_ELEMENTS = 500_000_000
 SCAN_CHUNK = 1 << 20  # the pre-scan feeds expat this much at a time, so a refusal comes early
 MAX_HOLD_S = 30.0  # a heart rate is held until the next point, but not across a longer gap (a pause)
-UTC_ONLY_WARNING = "times in the file carry no local offset; the local day is taken as the UTC day"
 
 
 def strip_head(data: bytes) -> bytes:

@@ -6,9 +6,14 @@ Which flags are active as of a day (the windows):
   planned; the cap it suggests is built on the longest run *before* the spike.
 - weekly_ramp: the ISO week in progress (its load so far is a lower bound, so an excess is already
   certain) and the last complete week, each against the week before (Nielsen 2014).
-- acwr: the EWMA ratio on `as_of` (info only: context, see load.py).
-- form: TSB on `as_of` below `profile.form_low` (TRIMP: absolute, as in intervals.icu's zones; other
-  metrics: TSB as a percentage of CTL, intervals.icu's "form as % of fitness").
+- acwr: the EWMA ratio averaged over the 7 days ending on `as_of` (`acwr_7d`, the value the weekly table
+  shows; info only: context, see load.py).
+- form: TSB on `as_of` (yesterday's fitness minus yesterday's fatigue) below `profile.form_low` (TRIMP:
+  absolute, as in intervals.icu's zones; other metrics: TSB as a percentage of CTL, intervals.icu's "form
+  as % of fitness"), only once FORM_HISTORY_DAYS (42, the CTL time constant) days of history exist:
+  fitness and fatigue start from 0, so before that a steady runner's form reads as fatigue (we chose to
+  wait rather than seed the PMC, so CTL/ATL/TSB stay the numbers TrainingPeaks and GoldenCheetah show).
+- session_spike: none for a run without 30 days of history before it (`load.spikes`).
 - monotony: the 7 days ending on `as_of` (Foster 1998).
 - With --metric steps only the ramp and pain rules apply (daily walking is not training load: an even
   step count would always read as "monotonous").
@@ -29,9 +34,11 @@ from ..config import Profile
 from ..models import Flag
 from ..wording import PAIN_WHERE_WORDS, km_cap, km_rounded
 from .load import SPIKE_THRESHOLDS, is_spike, monday_of, week_start
+from .pmc import CTL_DAYS
 
 SEVERITY_ORDER = {"high": 0, "caution": 1, "info": 2}
 SPIKE_ACTIVE_DAYS = 14
+FORM_HISTORY_DAYS = CTL_DAYS  # no form verdict before the PMC has had one time constant of history
 
 EVIDENCE = {
     "session_spike": "Frandsen et al., BJSM 2025 (Garmin-RUNSAFE, 5,205 runners, 18 months): injury hazard"
@@ -169,9 +176,17 @@ def hold_events(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFr
         if metric != "steps":
             tsb, ctl = daily["tsb"], daily["ctl"]
             form = tsb if metric == "trimp" else 100 * tsb / ctl.where(ctl > 0)
+            form = form.where(_history(daily) >= FORM_HISTORY_DAYS)
             events += list(daily.index[(form < profile.form_low).to_numpy()])
             events += list(daily.index[(daily["monotony_7d"] > profile.monotony_high).to_numpy()])
     return sorted({d.date() for d in events if d <= end})
+
+
+def _history(daily: pd.DataFrame) -> pd.Series:
+    """Days of history on each day (`daily_frame`'s history_days; a frame without it: all of it)."""
+    if "history_days" in daily:
+        return daily["history_days"]
+    return pd.Series(FORM_HISTORY_DAYS, index=daily.index)
 
 
 def _day_name(day: date, as_of: date) -> str:
@@ -218,30 +233,34 @@ def _ramp_flags(weeks: pd.DataFrame, profile: Profile, as_of: date, unit: str) -
             continue
         load, before = weeks.at[monday, "load"], weeks.at[monday - pd.Timedelta(days=7), "load"]
         threshold = profile.ramp_high if severity == "high" else profile.ramp_caution
-        if label == "this":
+        week_over = as_of >= (this_monday + pd.Timedelta(days=6)).date()  # on Sunday this week is over too
+        if label == "this" and not week_over:
             day = as_of
             msg = (f"This week's load so far ({load:.0f} {unit}) is already {ramp:.0%} above last week's"
                    f" ({before:.0f}). Keep the rest of the week easy or rest.")
         else:
             day = (monday + pd.Timedelta(days=6)).date()
-            msg = (f"Last week's load ({load:.0f} {unit}) was {ramp:.0%} above the week before ({before:.0f})."
-                   f" Do not add more this week: stay at or under {load:.0f}.")
+            which, coming = ("This", "next") if label == "this" else ("Last", "next" if week_over else "this")
+            msg = (f"{which} week's load ({load:.0f} {unit}) was {ramp:.0%} above the week before ({before:.0f})."
+                   f" Do not add more {coming} week: stay at or under {load:.0f}.")
         flags.append(Flag("weekly_ramp", severity, day, float(ramp), threshold, msg, EVIDENCE["weekly_ramp"]))
     return flags
 
 
 def _acwr_flags(today: pd.Series, profile: Profile, as_of: date) -> list[Flag]:
-    acwr = today.get("acwr_ewma", np.nan)
+    acwr = today.get("acwr_7d", today.get("acwr_ewma", np.nan))
     if not np.isfinite(acwr) or acwr <= profile.acwr_high:
         return []
     threshold = profile.acwr_danger if acwr >= profile.acwr_danger else profile.acwr_high
-    msg = (f"Your last week's load is {acwr:.2f} times your 4-week base (acute:chronic ratio, above"
-           f" {threshold:g}). Context only: the ratio is disputed, but it says you are doing more than"
-           " you are used to.")
+    msg = (f"Over the last 7 days your recent load (weighted towards the last days) averaged {acwr:.2f} times"
+           f" your load of the last 4 weeks (acute:chronic ratio, EWMA; above {threshold:g}). Context only: the"
+           " ratio is disputed, but it says you are doing more than you are used to.")
     return [Flag("acwr", "info", as_of, float(acwr), threshold, msg, EVIDENCE["acwr"])]
 
 
 def _form_flags(today: pd.Series, profile: Profile, as_of: date, metric: str) -> list[Flag]:
+    if today.get("history_days", FORM_HISTORY_DAYS) < FORM_HISTORY_DAYS:
+        return []  # fitness and fatigue still start from 0: no verdict yet
     tsb, ctl = today.get("tsb", np.nan), today.get("ctl", np.nan)
     if metric == "trimp":
         value, shown = tsb, f"{tsb:.0f}"
@@ -250,8 +269,8 @@ def _form_flags(today: pd.Series, profile: Profile, as_of: date, metric: str) ->
         shown = f"{value:.0f}% of your fitness"
     if not np.isfinite(value) or value >= profile.form_low:
         return []
-    msg = (f"Your form (fitness minus fatigue) is {shown}, below {profile.form_low:g}: fatigue is well above"
-           " what you are used to. Take an easy day or two before the next hard session.")
+    msg = (f"Your form (yesterday's fitness minus fatigue) is {shown}, below {profile.form_low:g}: fatigue is"
+           " well above what you are used to. Take an easy day or two before the next hard session.")
     return [Flag("form", "caution", as_of, float(value), profile.form_low, msg, EVIDENCE["form"])]
 
 

@@ -86,7 +86,8 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     for col in ("longest_prior_30d_m", "spike", "spike_class"):
         with_load[col] = spk[col] if len(spk) else np.nan
     stale = stale_note(sessions, steps, as_of)
-    notes += ([stale] if stale else []) + _metric_notes(with_load, steps, metric)
+    unknown = int((daily_hist["load"].isna() & daily_hist["tracked"]).sum()) if len(daily_hist) else 0
+    notes += ([stale] if stale else []) + _metric_notes(with_load, steps, metric, unknown) + offset_notes(sessions)
     flags = evaluate(sessions=with_load, daily=daily_all, weeks=weekly_all, logs=logs, profile=profile,
                      as_of=as_of, metric=metric, unit=METRIC_UNITS[metric])
     held = hold_events(sessions=with_load, daily=daily_hist, weeks=weekly_hist, profile=profile, as_of=as_of,
@@ -125,6 +126,26 @@ def strength_sessions(logs: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def offset_notes(sessions: pd.DataFrame) -> list[Note]:
+    """A note on the sessions whose files carried UTC only (GPX, TCX) and how their local day was found
+    (the store's `offset_from` column: "profile", "nearest" or "utc"); none when every file stored it."""
+    if "offset_from" not in sessions or sessions.empty:
+        return []
+    source = sessions["offset_from"]
+    n_nearest, n_utc = int((source == "nearest").sum()), int((source == "utc").sum())
+    hint = " Set your time zone: loadwatch profile --set time_zone=Europe/Ljubljana (your IANA name)."
+    notes = []
+    if n_nearest:
+        notes.append(Note("time_zone", f"{n_nearest} GPX/TCX session(s) carry UTC times only: each is placed on"
+                          " its local day with the UTC offset of your nearest FIT or Apple Health session"
+                          f" (inferred, not known).{hint}"))
+    if n_utc:
+        notes.append(Note("time_zone", f"{n_utc} GPX/TCX session(s) carry UTC times only and no file gives your"
+                          " offset: their day is the UTC day, so a run after midnight UTC may sit on the next"
+                          f" day.{hint}"))
+    return notes
+
+
 STALE_AFTER_DAYS = Profile().step_window_days  # the step-goal window: older than this, "now" is a guess
 
 
@@ -146,13 +167,14 @@ def stale_note(sessions: pd.DataFrame, steps: pd.DataFrame, as_of: date) -> Note
                 f" with --as-of {last}.")
 
 
-def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str) -> list[Note]:
+def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str, unknown_days: int = 0) -> list[Note]:
     notes: list[Note] = []
     if metric == "srpe" and len(sessions):
         missing = int(sessions["rpe"].isna().sum())
         if missing:
-            notes.append(Note("metric", f"Metric srpe: {missing} of {len(sessions)} session(s) have no RPE logged"
-                              " and count as 0 (log one: loadwatch log rpe DATE RPE)."))
+            notes.append(Note("metric", f"Metric srpe: {missing} of {len(sessions)} session(s) have no RPE logged:"
+                              " their days' load is unknown, not 0 (left out of fitness, monotony and the ACWR; the"
+                              " days before your first RPE are no history). Log one: loadwatch log rpe DATE RPE."))
     if metric == "distance" and len(sessions):
         missing = int(sessions["distance_m"].isna().sum())
         if missing:
@@ -161,11 +183,16 @@ def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str) -> l
         notes.append(Note("no_sessions", "No sessions stored: training load is 0 throughout; for a walker, try"
                           " --metric steps."))
     if metric == "steps" and (steps is None or steps.empty):
-        notes.append(Note("metric", "Metric steps: no daily steps stored; every day counts as 0."))
-    notes.append(Note("acwr", "ACWR shown is the EWMA form (Williams 2017, lambda 0.25 / 2/29), as context only: its"
-                      " thresholds are disputed (Lolli 2019; Impellizzeri 2020)."))
+        notes.append(Note("metric", "Metric steps: no daily steps stored; every day's load is unknown."))
+    elif metric == "steps" and unknown_days:
+        notes.append(Note("metric", f"Metric steps: {unknown_days} day(s) without a step count are unknown, not 0"
+                          " (left out of fitness, monotony and the ACWR; a week counts them as its average day)."))
+    notes.append(Note("acwr", "ACWR shown is the EWMA form (Williams 2017, lambda 0.25 / 2/29), averaged over the"
+                      " 7 days to the week's end, as context only: its thresholds are disputed (Lolli 2019;"
+                      " Impellizzeri 2020)."))
     return notes
 
 
 
-__all__ = ["STALE_AFTER_DAYS", "WEEK_JSON_COLUMNS", "Status", "compute_status", "stale_note", "strength_sessions"]
+__all__ = ["STALE_AFTER_DAYS", "WEEK_JSON_COLUMNS", "Status", "compute_status", "offset_notes", "stale_note",
+           "strength_sessions"]

@@ -223,13 +223,13 @@ def fitness_figure(status: Status, profile: Profile) -> Figure:
                   fontsize=11, fontweight="bold")
     _date_axis(ax2, len(d))
 
-    acwr = d["acwr_ewma"]
+    acwr = d["acwr_7d"] if "acwr_7d" in d else d["acwr_ewma"]  # the weekly table's and the flag's value
     if acwr.notna().any():
         ax3.axhspan(profile.acwr_low, profile.acwr_high, color="#e8e8e8", zorder=0,
                     label=f"{profile.acwr_low:g}-{profile.acwr_high:g} band")
         ax3.axhline(profile.acwr_danger, color=VERMILLION, linestyle=":", linewidth=1.2,
                     label=f"{profile.acwr_danger:g}")
-        ax3.plot(x, acwr, color=PURPLE, linewidth=1.3, marker=None, label="ACWR (EWMA 7:28)")
+        ax3.plot(x, acwr, color=PURPLE, linewidth=1.3, marker=None, label="ACWR (EWMA 7:28, 7-day mean)")
         ax3.set_ylim(0, max(2.0, float(np.nanmax(acwr)) * 1.1))
         ax3.legend(loc="upper left", fontsize=7.5, frameon=False, ncol=3)
     else:

@@ -178,18 +178,26 @@ def method_rows(profile: Profile, metric: str) -> list[tuple[str, str, str, str]
     p = profile
     return [
         ("Session load", "Banister TRIMP: min x HRr x 0.64 e^(1.92 HRr) (women 0.86 e^(1.67 HRr)); no HR: "
-         "RPE x min (Foster 2001), else minutes at HRr 0.6", "Banister 1975; Foster 2001",
-         "established measures of effort; the duration estimate is a stand-in"),
-        ("Fitness, fatigue, form", "CTL += (load - CTL)/42; ATL += (load - ATL)/7; form TSB = CTL - ATL",
+         "RPE x min (Foster 2001), else minutes at HRr 0.6; HR for under 3/4 of it: TRIMP of the covered part "
+         "+ that estimate for the rest. Minutes are moving time (elapsed if none), as GoldenCheetah counts",
+         "Banister 1975; Foster 2001", "established measures of effort; the duration estimate is a stand-in"),
+        ("Fitness, fatigue, form", "CTL += (load - CTL)/42; ATL += (load - ATL)/7, from 0; form TSB = "
+         "yesterday's CTL - ATL, as TrainingPeaks and GoldenCheetah show it (changed: it held today's "
+         "session, so a steady Sunday long run read -15 where they read -4.5); no form flag before 42 days",
          "Coggan (TrainingPeaks PMC)", "a model, not a predictor; no injury thresholds"),
+        ("Missing data", "a day without a step count (steps) or with a session without RPE (srpe) is unknown, "
+         "not 0: fitness holds, ratios and monotony leave it out, a week counts it as its average day",
+         "loadwatch", "avoids flags made by gaps in the record"),
         ("Form zones", f"high risk below {p.form_low:g}; -30 to -10 optimal; -10 to +5 grey; +5 to +25 fresh",
          "intervals.icu", "coaching heuristic"),
-        ("Session spike", "run / longest run in the 30 days before - 1: >10 % small, >30 % moderate, >100 % large",
+        ("Session spike", "run / longest run in the 30 days before - 1: >10 % small, >30 % moderate, >100 % large;"
+         " none without 30 days of history before the run",
          "Frandsen et al., BJSM 2025 (RUNSAFE)", "strongest here: 5,205 runners, HRR 1.64 / 1.52 / 2.28; "
          "observational"),
         ("Weekly ramp", f"week / last week - 1; caution above {p.ramp_caution:.0%}, high above {p.ramp_high:.0%}",
          "Nielsen et al., JOSPT 2014; Buist 2008", "weak: >30 % HR 1.59 (0.96-2.66); the 10 % rule itself failed"),
-        ("ACWR (context)", f"EWMA 7/28 days, lambda 0.25 and 2/29; band {p.acwr_low:g}-{p.acwr_high:g}, "
+        ("ACWR (context)", f"EWMA 7/28 days, lambda 0.25 and 2/29, averaged over the week's 7 days (a steady "
+         f"block reads 1.00 whichever day the long run falls on); band {p.acwr_low:g}-{p.acwr_high:g}, "
          f"{p.acwr_danger:g}+ danger", "Williams 2017; Gabbett 2016", "disputed: Lolli 2019; Impellizzeri 2020"),
         ("Monotony, strain", f"mean / SD of daily load over 7 days, above {p.monotony_high:g} flagged; "
          "strain = week x monotony", "Foster 1998; fellrnr", "the cut-off is a heuristic"),
@@ -245,8 +253,9 @@ def data_quality(sources: pd.DataFrame, status: Status, athlete: str, *, max_fil
                      f"{empty} of {len(daily)} (no session and no step count); "
                      f"{int(no_steps.sum())} day(s) without a step count.")
     lines.append("Time zones: each record's day is its own local calendar day (UTC plus the offset the device "
-                 "stored), so travel and daylight-saving changes neither split nor double a day; weeks are "
-                 "ISO weeks, Monday to Sunday.")
+                 "stored; GPX and TCX store UTC only, so theirs come from the profile's time_zone, else your "
+                 "nearest FIT or Apple session), so travel and daylight-saving changes neither split nor double a "
+                 "day; weeks are ISO weeks, Monday to Sunday.")
     offsets = status.sessions["utc_offset_s"].dropna().unique() if len(status.sessions) else []
     if len(offsets):
         shown = ", ".join(utc_offset(int(o)) for o in sorted(offsets)[:6])

@@ -436,11 +436,13 @@ class Store:
         return ForgetOutcome(dry_run=dry_run, sessions_removed=1)
 
     # -- reading ---------------------------------------------------------------------------------
-    def sessions(self, athlete: str = "me", since: date | None = None) -> pd.DataFrame:
-        """All sessions of `athlete` as a frame, oldest first (columns: `frames.sessions`)."""
+    def sessions(self, athlete: str = "me", since: date | None = None, *, time_zone: str | None = None
+                 ) -> pd.DataFrame:
+        """All sessions of `athlete` as a frame, oldest first (columns: `frames.sessions`); `time_zone` (the
+        profile's) places the sessions whose files carry UTC only (`frames.place_utc_only`)."""
         from . import frames
 
-        return frames.sessions(self.conn, athlete, since)
+        return frames.sessions(self.conn, athlete, since, time_zone=time_zone)
 
     def daily_steps(self, athlete: str = "me", since: date | None = None, *, all_sources: bool = False
                     ) -> pd.DataFrame:

@@ -5,30 +5,36 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from ..units import UTC_ONLY_WARNING
 from .schema import SESSION_COLUMNS, SOURCE_COLUMNS, SOURCE_ORDER
 
 
-def sessions(conn: sqlite3.Connection, athlete: str, since: date | None = None) -> pd.DataFrame:
+def sessions(conn: sqlite3.Connection, athlete: str, since: date | None = None, *,
+             time_zone: str | None = None) -> pd.DataFrame:
     """All sessions of `athlete`, oldest first.
 
     Columns: id, sport, sub_sport, start_utc (datetime64 UTC), utc_offset_s, local_start
     (naive local wall time), day (local date), duration_s, moving_s, distance_m, ascent_m,
-    avg_hr, max_hr, hr_hist (dict bpm -> s), steps, calories, device, rpe, recovered, source.
+    avg_hr, max_hr, hr_hist (dict bpm -> s), steps, calories, device, rpe, recovered, source,
+    offset_from: where utc_offset_s comes from (see `place_utc_only`).
     """
     rows = conn.execute(
         "SELECT s.id, s.athlete, s.sport, s.sub_sport, s.start_utc, s.utc_offset_s, s.duration_s,"
         " s.moving_s, s.distance_m, s.ascent_m, s.avg_hr, s.max_hr, s.hr_hist, s.steps, s.calories,"
-        " s.device, s.rpe, s.recovered, src.path"
+        " s.device, s.rpe, s.recovered, src.path, coalesce(src.warnings LIKE ?, 0)"
         " FROM sessions s JOIN sources src ON src.sha256 = s.source_sha256"
         " WHERE s.athlete = ? ORDER BY s.start_epoch_s, s.id",
-        (athlete,),
+        (f"%{UTC_ONLY_WARNING}%", athlete),
     ).fetchall()
-    frame = pd.DataFrame(rows, columns=list(SESSION_COLUMNS))
+    frame = pd.DataFrame(rows, columns=[*SESSION_COLUMNS, "utc_only"])
     frame["start_utc"] = pd.to_datetime(frame["start_utc"], utc=True, format="ISO8601")
     frame["utc_offset_s"] = frame["utc_offset_s"].astype("int64")
+    frame["offset_from"] = place_utc_only(frame, frame.pop("utc_only").astype(bool) & (frame["utc_offset_s"] == 0),
+                                          time_zone)
     offset = pd.to_timedelta(frame["utc_offset_s"], unit="s")
     frame["local_start"] = (frame["start_utc"] + offset).dt.tz_localize(None)
     frame["day"] = frame["local_start"].dt.date
@@ -44,6 +50,36 @@ def sessions(conn: sqlite3.Connection, athlete: str, since: date | None = None) 
     if since is not None:
         frame = frame[frame["day"] >= since].reset_index(drop=True)
     return frame.drop(columns=["athlete"])
+
+
+def place_utc_only(frame: pd.DataFrame, utc_only: pd.Series, time_zone: str | None) -> pd.Series:
+    """Give the sessions whose file carried UTC only (GPX, TCX: `UTC_ONLY_WARNING` in their ledger row) a
+    local offset, in place in frame["utc_offset_s"], and say where each offset came from:
+
+    "file" (the device stored it), "profile" (the profile's IANA `time_zone`, its offset at that instant,
+    daylight saving included), "nearest" (no time zone set: the offset of the athlete's nearest session in
+    time whose file stored one, a FIT or Apple Health recording), or "utc" (neither: the UTC day).
+    Done when read, not at import, so setting or changing the time zone re-days old GPX/TCX sessions.
+    """
+    source = pd.Series("file", index=frame.index, dtype=object)
+    if not utc_only.any():
+        return source
+    starts = frame.loc[utc_only, "start_utc"]
+    if time_zone:
+        local = starts.dt.tz_convert(ZoneInfo(time_zone)).dt.tz_localize(None)
+        offsets = (local - starts.dt.tz_localize(None)).dt.total_seconds().round().astype("int64")
+        frame.loc[utc_only, "utc_offset_s"] = offsets
+        source[utc_only] = "profile"
+        return source
+    known = frame.loc[~utc_only, ["start_utc", "utc_offset_s"]].sort_values("start_utc")
+    if known.empty:
+        source[utc_only] = "utc"
+        return source
+    wanted = pd.DataFrame({"start_utc": starts, "row": starts.index}).sort_values("start_utc")
+    near = pd.merge_asof(wanted, known, on="start_utc", direction="nearest")
+    frame.loc[near["row"].to_numpy(), "utc_offset_s"] = near["utc_offset_s"].to_numpy(dtype="int64")
+    source[utc_only] = "nearest"
+    return source
 
 
 def daily_steps(conn: sqlite3.Connection, athlete: str, since: date | None = None, *,
@@ -88,4 +124,4 @@ def sources(conn: sqlite3.Connection) -> pd.DataFrame:
     return pd.read_sql_query(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources ORDER BY {SOURCE_ORDER}", conn)
 
 
-__all__ = ["daily_steps", "logs", "sessions", "sources"]
+__all__ = ["daily_steps", "logs", "place_utc_only", "sessions", "sources"]

@@ -152,10 +152,10 @@ def test_status_on_real_fit_files(runner, tmp_path: Path) -> None:
     imported = _invoke(runner, db, "import", str(folder))
     assert imported.exit_code == 0, imported.output
     data = json.loads(_invoke(runner, db, "--as-of", "2015-08-30", "status", "--json", "--weeks", "3").output)
-    spike = next(f for f in data["flags"] if f["rule"] == "session_spike")
-    # 12,740 m / 9,008 m - 1 = 0.414: a moderate spike the day before
-    assert spike["day"] == "2015-08-29" and spike["value"] == pytest.approx(0.414, abs=2e-3)
-    assert spike["severity"] == "high"
+    # 12,740 m / 9,008 m - 1 = 0.414 would be a moderate spike, but the history begins 14 days before it:
+    # no 30 days of history before the run, so no verdict (issue 13: the first long runs of any history
+    # were flagged HIGH because the month before the first file is unknown, not empty)
+    assert not [f for f in data["flags"] if f["rule"] == "session_spike"]
     week = data["weeks"][-1]
     # sane TRIMP: ~6 hours of racing at 137-164 bpm -> a few hundred, below the 4.4/min ceiling (HRr = 1)
     assert 200 < week["load"] < 4.4 * week["duration_s"] / 60

@@ -28,7 +28,9 @@ def _by_rule(flags, rule):
 
 def test_session_spike_flag_in_plain_words(store: Store) -> None:
     # 13 km on Sat 4 May, then 18 km on Sun 19 May: 18/13 - 1 = 38.5 % -> moderate -> high
-    write(store, [run_on(date(2024, 5, 4), km=13), run_on(date(2024, 5, 19), km=18)])
+    # (a ride on 15 April gives the 19 May run 30 days of history before it: a verdict is due)
+    write(store, [run_on(date(2024, 4, 15), km=20, sport="cycling"), run_on(date(2024, 5, 4), km=13),
+                  run_on(date(2024, 5, 19), km=18)])
     flags = _by_rule(_status(store, date(2024, 5, 21)).flags, "session_spike")
     assert len(flags) == 1
     flag = flags[0]
@@ -42,7 +44,8 @@ def test_session_spike_flag_in_plain_words(store: Store) -> None:
 
 def test_small_spike_is_caution_and_value_is_a_fraction(store: Store) -> None:
     # 12 km then 17 km would be moderate; 12 km then 14 km: +16.7 % small -> caution
-    write(store, [run_on(date(2024, 5, 1), km=12), run_on(date(2024, 5, 10), km=14)])
+    write(store, [run_on(date(2024, 4, 1), km=20, sport="cycling"),  # 30 days of history before 10 May
+                  run_on(date(2024, 5, 1), km=12), run_on(date(2024, 5, 10), km=14)])
     flag = _by_rule(_status(store, date(2024, 5, 10)).flags, "session_spike")[0]
     assert flag.severity == "caution" and flag.threshold == 0.10
     assert round(flag.value, 3) == 0.167
@@ -50,7 +53,8 @@ def test_small_spike_is_caution_and_value_is_a_fraction(store: Store) -> None:
 
 
 def test_spike_is_active_for_fourteen_days_only(store: Store) -> None:
-    write(store, [run_on(date(2024, 5, 1), km=10), run_on(date(2024, 5, 10), km=15)])
+    write(store, [run_on(date(2024, 4, 1), km=20, sport="cycling"),  # 30 days of history before 10 May
+                  run_on(date(2024, 5, 1), km=10), run_on(date(2024, 5, 10), km=15)])
     assert _by_rule(_status(store, date(2024, 5, 23)).flags, "session_spike")  # day 13 after
     assert not _by_rule(_status(store, date(2024, 5, 24)).flags, "session_spike")  # 14 days later: gone
     assert not _by_rule(_status(store, date(2024, 5, 9)).flags, "session_spike")  # not yet happened
@@ -89,18 +93,25 @@ def test_exactly_ten_percent_ramp_is_not_flagged(store: Store) -> None:
 
 def test_acwr_is_info_context_and_form_and_monotony_fire(store: Store) -> None:
     start = date(2024, 4, 1)
-    # 28 days of 60 min, then 7 days of 150 min: uniform days -> monotony capped 10 (> 2)
-    acts = [run_on(start + timedelta(days=i), minutes=60 if i < 28 else 150, km=5) for i in range(35)]
+    # 42 days of 60 min (the form rule waits for 42 days of history), then 7 days of 150 min: uniform days
+    # -> monotony capped 10 (> 2)
+    acts = [run_on(start + timedelta(days=i), minutes=60 if i < 42 else 150, km=5) for i in range(49)]
     write(store, acts)
-    status = _status(store, start + timedelta(days=34), metric="trimp")
+    status = _status(store, start + timedelta(days=48), metric="trimp")
     acwr = _by_rule(status.flags, "acwr")[0]
-    # EWMA seeded at 60, then 7 x 150: acute 60 + 90 (1 - 0.75^7) = 137.99, chronic 60 + 90 (1 - (27/29)^7)
-    # = 95.42 -> 1.446: above 1.3, below 1.5
-    assert acwr.severity == "info" and acwr.value == pytest.approx(1.446, abs=1e-3) and acwr.threshold == 1.3
+    # EWMA seeded at 60 (in minutes; TRIMP is minutes x a constant rate, the ratio is the same), then k days
+    # of 150: acute 60 + 90 (1 - 0.75^k), chronic 60 + 90 (1 - (27/29)^k); the ratio on k = 1..7:
+    # 82.50/66.21 = 1.2461, 99.38/71.99 = 1.3805, 112.03/77.37 = 1.4481, 121.52/82.38 = 1.4752,
+    # 128.64/87.04 = 1.4780, 133.98/91.38 = 1.4662, 137.99/95.42 = 1.4460; the flag quotes their 7-day mean
+    # (the weekly table's value): 9.9401 / 7 = 1.420, above 1.3, below 1.5 (was today's 1.446 alone)
+    assert acwr.severity == "info" and acwr.value == pytest.approx(1.420, abs=1e-3) and acwr.threshold == 1.3
+    assert "averaged 1.42 times" in acwr.message
     assert "Lolli" in acwr.evidence and "Impellizzeri" in acwr.evidence
     form = _by_rule(status.flags, "form")[0]
     last = status.daily.iloc[-1]
-    assert form.value == pytest.approx(last["ctl"] - last["atl"]) and form.value < -30
+    yesterday = status.daily.iloc[-2]  # form is yesterday's fitness minus yesterday's fatigue
+    assert form.value == pytest.approx(yesterday["ctl"] - yesterday["atl"]) and form.value < -30
+    assert last["tsb"] == pytest.approx(form.value)
     mono = _by_rule(status.flags, "monotony")[0]
     assert mono.value == 10.0 and mono.severity == "caution"
     severities = [f.severity for f in status.flags]

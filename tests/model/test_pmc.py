@@ -54,10 +54,12 @@ def test_pmc_time_constants_on_an_impulse() -> None:
     out = pmc(days([42] + [0] * 7))
     assert out["ctl"].iloc[0] == pytest.approx(1.0)
     assert out["atl"].iloc[0] == pytest.approx(6.0)
-    assert out["tsb"].iloc[0] == pytest.approx(-5.0)  # 1 - 6
+    # TSB is yesterday's CTL - ATL (TrainingPeaks, GoldenCheetah): 0 on day 0, 1 - 6 = -5 on day 1
+    assert out["tsb"].iloc[0] == pytest.approx(0.0)
+    assert out["tsb"].iloc[1] == pytest.approx(-5.0)  # 1 - 6
     assert out["ctl"].iloc[1] == pytest.approx(41 / 42)  # 0.97619
     assert out["atl"].iloc[1] == pytest.approx(36 / 7)  # 5.142857
-    assert out["tsb"].iloc[1] == pytest.approx(41 / 42 - 36 / 7)  # -4.16667
+    assert out["tsb"].iloc[2] == pytest.approx(41 / 42 - 36 / 7)  # -4.16667
     i = np.arange(8)
     assert np.allclose(out["ctl"], (41 / 42) ** i)
     assert np.allclose(out["atl"], 6 * (6 / 7) ** i)
@@ -70,8 +72,8 @@ def test_pmc_time_constants_on_an_impulse() -> None:
 def test_acwr_needs_28_days_then_reads_one_on_steady_load() -> None:
     out = acwr(days([12] * 28))
     assert out.iloc[:27].isna().all().all()  # no 28-day chronic base yet
-    # day 28: coupled 12/12, uncoupled 12/12, EWMA seeded at the 28-day mean 12 stays 12/12
-    assert out.iloc[27].tolist() == pytest.approx([1.0, 1.0, 1.0])
+    # day 28: coupled 12/12, uncoupled 12/12, EWMA seeded at the 28-day mean 12 stays 12/12, its 7-day mean 1
+    assert out.iloc[27].tolist() == pytest.approx([1.0, 1.0, 1.0, 1.0])
 
 
 def test_acwr_three_ways_after_one_hard_day() -> None:

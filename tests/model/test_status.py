@@ -61,6 +61,7 @@ def test_weeks_must_be_at_least_one() -> None:
 
 
 def test_future_sessions_do_not_change_a_past_report(store: Store) -> None:
+    write(store, [run_on(date(2024, 4, 15), km=20, sport="cycling")])  # 30 days of history before the 40 km
     write(store, [run_on(date(2024, 5, 1) + timedelta(days=2 * i), km=8 + i % 3) for i in range(20)])
     sessions = store.sessions("me")
     before = compute_status(sessions, NO_STEPS, NO_LOGS, PROFILE, as_of=date(2024, 5, 20)).as_json()
