@@ -1,0 +1,1 @@
+"""`loadwatch cohort`: many athletes on Dask."""
