@@ -23,6 +23,7 @@ from .errors import ConfigError, NoData, StoreError
 from .files import file_sha256, write_text
 from .models import (
     AppliedLogs,
+    AthleteForgotten,
     AthleteSummary,
     DemoResult,
     ForgetOutcome,
@@ -41,9 +42,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .model.plan import Plan
+    from .model.squad import SquadRow
     from .model.status import Status
     from .model.strength import Exercise
+    from .report.data import ReportData
     from .report.pdf import ReportResult
+    from .report.squad import SquadReportResult
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file)
 
@@ -261,7 +265,7 @@ def report(store: Store, athlete: str, path: Path | None = None, *, as_of: date 
     full = _status(data, athlete, as_of=as_of, weeks=max(weeks, PLAN_WEEKS), metric=metric)
     goal_history = _goal_history(data, as_of, full, GOAL_DAYS_AHEAD)
     report_data = assemble(athlete=athlete, as_of=as_of, weeks=weeks, full=full, plan=_plan(data, full),
-                           profile=data.profile, goals=goal_history, sources=store.sources(), logs=data.logs)
+                           profile=data.profile, goals=goal_history, sources=store.sources())
     target = Path(path) if path is not None else Path.cwd() / default_filename(athlete, as_of)
     try:
         is_dir = target.is_dir()
@@ -392,6 +396,208 @@ def export_csv(store: Store, directory: Path) -> dict[str, int]:
         raise ConfigError(f"{directory}: cannot write the export ({err.strerror})") from err
 
 
+# -- a coach's squad -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FolderImport:
+    """`import --per-folder ROOT`: one import per folder directly under ROOT, each for the athlete named
+    after it (`folders`, in name order), merged in `result`; `left_out` the files directly under ROOT
+    (no athlete's, not imported)."""
+
+    result: ImportResult
+    folders: tuple[str, ...]
+    left_out: tuple[str, ...]
+
+    @property
+    def received(self) -> dict[str, dict[str, int]]:
+        """What each athlete received: {name: {"sessions", "days"}}, every folder's athlete (0 and 0 when its
+        files were all known already) and anyone a file named itself (a Fitabase Id), by name."""
+        got = self.result.athletes
+        names = sorted(set(self.folders) | set(got))
+        return {name: got.get(name, {"sessions": 0, "days": 0}) for name in names}
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.result.as_json(), "athletes": self.received, "left_out": list(self.left_out)}
+
+
+def athlete_folders(root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The folders directly under `root` as (athlete, folder), by name (hidden ones skipped), and the names
+    of the files directly under it. ConfigError when `root` is not a folder or has no athlete folder."""
+    root = Path(root)
+    try:
+        entries = sorted(root.iterdir(), key=lambda p: p.name)
+    except NotADirectoryError:
+        raise ConfigError(f"{root} is not a folder; --per-folder takes a folder holding one folder per athlete"
+                          ) from None
+    except OSError as err:
+        raise ConfigError(f"cannot read {root} ({err.strerror}); --per-folder takes a folder holding one folder "
+                          "per athlete") from None
+    folders = [(p.name, p) for p in entries if not p.name.startswith(".") and p.is_dir()]
+    loose = [p.name for p in entries if not p.name.startswith(".") and not p.is_dir()]
+    if not folders:
+        raise ConfigError(f"{root} holds no folder; --per-folder imports each folder under it as one athlete "
+                          "(ROOT/anna/..., ROOT/ben/...)")
+    return folders, loose
+
+
+def import_per_folder(store: Store, root: str | Path, *, strict: bool = False, dry_run: bool = False,
+                      on_progress: Progress | None = None, options: dict[str, object] | None = None) -> FolderImport:
+    """Import each folder directly under `root` for the athlete named after it (`import --per-folder`)."""
+    folders, loose = athlete_folders(Path(root))
+    merged = ImportResult(dry_run=dry_run)
+    for name, folder in folders:
+        part = import_files(store, [folder], athlete=name, strict=strict, dry_run=dry_run, on_progress=on_progress,
+                            options=options)
+        merged.files.extend(part.files)
+    return FolderImport(merged, tuple(name for name, _ in folders), tuple(loose))
+
+
+def _athlete_name(name: str, what: str) -> str:
+    clean = name.strip()
+    if not clean:
+        raise ConfigError(f"{what} must not be empty")
+    return clean
+
+
+def rename_athlete(store: Store, old: str, new: str) -> dict[str, int]:
+    """Rename an athlete in every table, in one transaction (`athletes --rename OLD NEW`); the rows changed per
+    table. StoreError when OLD is unknown or NEW exists."""
+    return store.rename_athlete(_athlete_name(old, "the athlete to rename"), _athlete_name(new, "the new name"))
+
+
+def forget_athlete(store: Store, athlete: str, *, dry_run: bool = False) -> AthleteForgotten:
+    """Remove everything of one athlete in one transaction (`forget --athlete NAME`); see `Store.forget_athlete`."""
+    return store.forget_athlete(_athlete_name(athlete, "the athlete to forget"), dry_run=dry_run)
+
+
+SQUAD_STATUS_WEEKS = 12  # `status` and `report` show 12 weeks by default: the squad's status is theirs
+PARALLEL_FROM = 3  # athletes: below this, a process pool costs more than it saves
+# Who the athlete is, not how cautious to be: set per athlete (`--athlete NAME profile --set`), never squad-wide.
+PERSONAL_KEYS = frozenset({"hr_max_bpm", "hr_rest_bpm", "sex", "birth_year", "time_zone"})
+
+
+@dataclass(frozen=True, slots=True)
+class _SquadJob:
+    db: Path
+    athlete: str
+    as_of: date
+    report: bool  # also the report's data (page 1, and the other pages with --full)
+
+
+def _squad_names(store: Store) -> list[str]:
+    names = store.athlete_names()
+    if not names:
+        raise NoData("no athletes in this store yet; import a squad first: loadwatch import --per-folder ROOT")
+    return names
+
+
+def _squad_entry(job: _SquadJob) -> tuple[SquadRow, ReportData | None]:
+    """One athlete's row (and report data): run in a worker process, on a store of its own opened for reading."""
+    with Store(job.db, mode="read") as store:
+        return _squad_entry_in(store, job)
+
+
+def _squad_entry_in(store: Store, job: _SquadJob) -> tuple[SquadRow, ReportData | None]:
+    from .model.squad import NO_DATA_LINE, SquadRow, last_data_day, pain_7d, silent_flag, with_silent
+    from .report.data import GOAL_DAYS_AHEAD, PLAN_WEEKS, assemble
+    from .report.text import headline
+
+    data = athlete_data(store, job.athlete)
+    last = last_data_day(data.sessions, data.steps, job.as_of)
+    silent = silent_flag(last, job.as_of)
+    if last is None:
+        return SquadRow(job.athlete, NO_DATA_LINE, "info", None, None, None, "TRIMP", None, None,
+                        with_silent([], silent), pain_7d(data.logs, job.as_of), None, None, None), None
+    full = _status(data, job.athlete, as_of=job.as_of, weeks=max(SQUAD_STATUS_WEEKS, PLAN_WEEKS), metric="trimp")
+    plan = _plan(data, full)
+    report_data = None
+    if job.report:
+        report_data = assemble(athlete=job.athlete, as_of=job.as_of, weeks=SQUAD_STATUS_WEEKS, full=full, plan=plan,
+                               profile=data.profile, goals=_goal_history(data, job.as_of, full, GOAL_DAYS_AHEAD),
+                               sources=store.sources())
+    line = report_data.headline if report_data is not None else headline(full, data.profile)
+    weeks = full.weeks
+    long_runs = weeks["long_run_m"].iloc[-2:]
+    caps = plan.caps
+    return SquadRow(
+        athlete=job.athlete, status_line=line.text, level=line.level, this_week=float(weeks["load"].iloc[-1]),
+        last_week=float(weeks["load"].iloc[-2]) if len(weeks) > 1 else None, ramp=float(weeks["ramp"].iloc[-1]),
+        unit=full.unit, long_run_m=float(long_runs.max()) if long_runs.max() > 0 else None,
+        long_run_cap_m=caps.long_run_max_m, flags=with_silent(full.flags, silent), pain_7d=pain_7d(data.logs,
+                                                                                                   job.as_of),
+        next_week_max=caps.weekly_max, next_week_suggested=caps.weekly_suggested,
+        days_since_data=(job.as_of - last).days,
+    ), report_data
+
+
+def _squad_entries(store: Store, as_of: date, *, report: bool, workers: int | None
+                   ) -> list[tuple[SquadRow, ReportData | None]]:
+    """Each athlete's row (and report data), most urgent first. The athletes are independent: with
+    PARALLEL_FROM or more, a process pool (one worker per core, each opening the store read-only) does them."""
+    import os
+
+    from .model.squad import urgency
+
+    jobs = [_SquadJob(store.path, name, as_of, report) for name in _squad_names(store)]
+    n = min(workers if workers is not None else (os.cpu_count() or 1), len(jobs))
+    pool = None
+    if n >= 2 and len(jobs) >= PARALLEL_FROM:
+        from .ingest import _make_pool  # the import's pool: workers ignore Ctrl-C and die with this process
+
+        pool = _make_pool(n)
+    if pool is None:
+        entries = [_squad_entry_in(store, job) for job in jobs]
+    else:
+        with pool:
+            entries = list(pool.map(_squad_entry, jobs))
+    return sorted(entries, key=lambda e: urgency(e[0]))
+
+
+def squad(store: Store, *, as_of: date | None = None, workers: int | None = None) -> list[SquadRow]:
+    """Every athlete's row, most urgent first (`loadwatch squad`): the status line, loads, ramp, long run and
+    its cap, top flag, pain, next week's caps and days since data, from the athlete's own status and plan."""
+    return [row for row, _ in _squad_entries(store, evaluation_day(as_of), report=False, workers=workers)]
+
+
+def set_squad_profile(store: Store, assignments: Iterable[str]) -> list[ProfileView]:
+    """Set the same thresholds for every athlete (`squad --set KEY=VALUE`): each athlete's profile is checked
+    with the values first (as `profile --set` checks them), and nothing is stored unless every one passes;
+    then all are stored in one transaction. Personal values (HRmax, sex, ...) are refused: set them per athlete."""
+    from .config import parse_assignments
+
+    pairs = list(assignments)
+    personal = sorted(set(parse_assignments(pairs)) & PERSONAL_KEYS)
+    if personal:
+        raise ConfigError(f"{', '.join(personal)} describe(s) one athlete, not the squad: set it per athlete with "
+                          "loadwatch --athlete NAME profile --set KEY=VALUE")
+    changes: dict[str, dict[str, object]] = {}
+    for name in _squad_names(store):
+        try:
+            _, changes[name] = updated_profile(stored_profile(store.profile(name)), pairs)
+        except ConfigError as err:
+            raise ConfigError(f"{err} (athlete {name}); nothing was set for any athlete") from None
+    store.set_profiles(changes)
+    return [profile(store, name) for name in changes]
+
+
+def squad_report(store: Store, path: Path | None = None, *, as_of: date | None = None, full: bool = False,
+                 workers: int | None = None) -> SquadReportResult:
+    """Write the squad's PDF (`report --squad`): page 1 the squad table, then each athlete's page 1 in the
+    table's order (with `full`, each athlete's whole report). `path` defaults to `squad_filename` here; a
+    folder gets that name inside it. The same store and options give the same bytes."""
+    from .report.squad import squad_filename, write_squad_report
+
+    as_of = evaluation_day(as_of)
+    entries = _squad_entries(store, as_of, report=True, workers=workers)
+    target = Path(path) if path is not None else Path.cwd() / squad_filename(as_of)
+    try:
+        is_dir = target.is_dir()
+    except OSError:
+        is_dir = False
+    if is_dir:
+        target = target / squad_filename(as_of)
+    return write_squad_report(entries, target, as_of=as_of, full=full)
+
+
 # -- the demo athlete ------------------------------------------------------------------------------
 DEMO_FIRST_DAY = date(2026, 6, 29)  # Monday of ISO week 27
 DEMO_LAST_DAY = date(2026, 11, 15)  # Sunday of ISO week 46: the demo's "today"
@@ -510,6 +716,7 @@ __all__ = [
     "LATEST_AS_OF",
     "AthleteData",
     "DemoFiles",
+    "FolderImport",
     "apply_demo_logs",
     "athlete_data",
     "demo_files",
@@ -519,20 +726,26 @@ __all__ = [
     "export_json",
     "export_json_file",
     "forget",
+    "forget_athlete",
     "goal_history",
     "goals",
     "import_demo",
     "import_files",
+    "import_per_folder",
     "log_pain",
     "log_rpe",
     "log_strength",
     "plan",
     "profile",
     "read_demo_logs",
+    "rename_athlete",
     "report",
     "sessions",
     "set_profile",
+    "set_squad_profile",
     "sources",
+    "squad",
+    "squad_report",
     "status",
     "steps",
     "write_goals_csv",

@@ -235,6 +235,30 @@ class ForgetOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class AthleteForgotten:
+    """What `forget --athlete` removed (or would, on a dry run): the athlete's sessions, step rows (one per
+    day and source), logs and profile values; the ledger rows removed (files that held nothing of anyone
+    else's, so they can be imported again) and those kept (files holding another athlete's data too, now
+    in that athlete's name)."""
+
+    athlete: str
+    dry_run: bool
+    sessions: int
+    step_rows: int
+    step_days: int
+    logs: int
+    profile_keys: int
+    sources_removed: tuple[str, ...]
+    sources_kept: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"athlete": self.athlete, "dry_run": self.dry_run, "sessions": self.sessions,
+                "step_rows": self.step_rows, "step_days": self.step_days, "logs": self.logs,
+                "profile_keys": self.profile_keys, "sources_removed": list(self.sources_removed),
+                "sources_kept": list(self.sources_kept)}
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRecord:
     """One stored session as `loadwatch sessions` lists it (local_start is the naive local wall time)."""
 

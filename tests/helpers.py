@@ -57,6 +57,38 @@ def write(store: Store, activities: Iterable[Activity] = (), steps: Iterable[Dai
     return store.write_source(sha256=tag, path=f"{tag}.test", parsed=parsed, athlete=athlete, size_bytes=1)
 
 
+# -- a coach's squad: several athletes in one store -------------------------------------------------
+SQUAD_AS_OF = date(2024, 3, 3)  # a Sunday: the last day of steady_weeks' default history
+SQUAD_FIT_FILES = ("activity-small-fenix2-run.fit", "FitFileParser_running.fit", "garmin-fenix-5-run.fit")
+
+
+def squad_root(root: Path) -> Path:
+    """A coach's folder `root`: fitfan/ holds three real FIT runs (15 Aug 2015 9.0 km, 11 Jun 2017 0.2 km,
+    20 Oct 2018 18.7 km: silent by 2024), walker/steps.csv 6,500 steps a day for the 60 days to Fri 1 Mar 2024
+    (steps only), and notes.txt lies loose under `root` (no athlete's)."""
+    import shutil
+
+    (root / "fitfan").mkdir(parents=True)
+    (root / "walker").mkdir()
+    for name in SQUAD_FIT_FILES:
+        shutil.copy(DATA / "fit" / name, root / "fitfan" / name)
+    end = date(2024, 3, 1)
+    rows = "".join(f"{end - timedelta(days=i)},6500\n" for i in range(60))
+    (root / "walker" / "steps.csv").write_text("Date,Steps\n" + rows, encoding="utf-8")
+    (root / "notes.txt").write_text("the squad's folder\n", encoding="utf-8")
+    return root
+
+
+def write_squad_histories(store: Store) -> None:
+    """Two hand-made athletes: steady (steady_weeks: 8 weeks of Tue 8, Thu 8, Sun 14 km to Sun 3 Mar 2024, 7,000
+    steps a day) and spiky (the same, the last 7 days doubled: 16, 16, 28 km, and lower-back pain 5 on Sat 2 Mar)."""
+    from loadwatch import api
+
+    write(store, steady_weeks(), steps_days(56, SQUAD_AS_OF), athlete="steady", tag="steady")
+    write(store, steady_weeks(spike_last=True), athlete="spiky", tag="spiky")
+    api.log_pain(store, "spiky", day=date(2024, 3, 2), where="lower", level=5, today=SQUAD_AS_OF)
+
+
 # -- FIT files byte by byte (FIT SDK protocol 2.0 layout) --------------------------------------------
 def fit_ts(dt: datetime) -> int:
     """A FIT timestamp: seconds since the FIT epoch, 1989-12-31 00:00 UTC."""

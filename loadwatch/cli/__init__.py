@@ -16,7 +16,7 @@ import click
 from .._version import __version__
 from ..errors import LoadwatchError
 from ..wording import HEALTH_NOTE
-from . import athletes, cohort, data, demo, imports, log, plan, profile, report, status
+from . import athletes, cohort, data, demo, imports, log, plan, profile, report, squad, status
 from ._common import Context, default_db_path
 
 EXIT_CODES_HELP = (
@@ -73,7 +73,7 @@ def cli(ctx: click.Context, db_path: Path | None, athlete: str, as_of: Any) -> N
 for command in (imports.import_command, imports.sessions_command, imports.steps_command, status.status_command,
                 log.log_group, profile.profile_command, plan.plan_command, plan.goals_command,
                 report.report_command, demo.demo_command, data.sources_command, athletes.athletes_command,
-                data.forget_command, data.export_command, cohort.cohort_group):
+                squad.squad_command, data.forget_command, data.export_command, cohort.cohort_group):
     cli.add_command(command)
 
 

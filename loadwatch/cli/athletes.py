@@ -10,8 +10,10 @@ from ._common import Context, echo_json
 
 @click.command("athletes")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of athletes on stdout.")
+@click.option("--rename", nargs=2, metavar="OLD NEW", default=None,
+              help="Rename athlete OLD to NEW in every table, in one transaction (refused if NEW exists).")
 @click.pass_obj
-def athletes_command(obj: Context, as_json: bool) -> None:
+def athletes_command(obj: Context, as_json: bool, rename: tuple[str, str] | None) -> None:
     """List the athletes in the store with their data range.
 
     One store can hold a squad: loadwatch --athlete NAME import files data under NAME, and a
@@ -23,7 +25,19 @@ def athletes_command(obj: Context, as_json: bool) -> None:
     \b
     --json prints a list, by name, of {"athlete", "sessions", "step_days", "first_day",
     "last_day" (YYYY-MM-DD or null), "last_import" (ISO time, UTC, or null)}.
+
+    --rename OLD NEW gives OLD's sessions, steps, logs, profile and files the name NEW, all
+    at once; NEW must not exist (a rename never merges two athletes). Forget one athlete's
+    data with loadwatch forget --athlete NAME.
     """
+    if rename:
+        changed = api.rename_athlete(obj.store, *rename)
+        if as_json:
+            echo_json({"renamed": list(rename), "rows": changed})
+        else:
+            counts = ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in changed.items())
+            click.echo(f"Renamed {rename[0]} to {rename[1]} ({counts} row(s)).")
+        return
     rows = api.athletes(obj.reader)
     if as_json:
         echo_json([r.as_json() for r in rows])

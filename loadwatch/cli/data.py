@@ -40,11 +40,13 @@ def sources_command(obj: Context, as_json: bool) -> None:
 
 
 @click.command("forget")
-@click.argument("ref", metavar="SOURCE_OR_SESSION")
+@click.argument("ref", metavar="SOURCE_OR_SESSION", required=False)
+@click.option("--athlete", "athlete", metavar="NAME", default=None,
+              help="Forget everything of one athlete instead: sessions, steps, logs, profile, their files.")
 @click.option("--dry-run", is_flag=True, help="Show what would be removed, remove nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON on stdout.")
 @click.pass_obj
-def forget_command(obj: Context, ref: str, dry_run: bool, as_json: bool) -> None:
+def forget_command(obj: Context, ref: str | None, athlete: str | None, dry_run: bool, as_json: bool) -> None:
     """Remove one imported file, or one session, and what came only from it.
 
     SOURCE_OR_SESSION is a file's sha256 prefix (6+ hex digits, from `loadwatch sources`), its
@@ -55,7 +57,33 @@ def forget_command(obj: Context, ref: str, dry_run: bool, as_json: bool) -> None
 
     \b
     --json prints {"dry_run", "sources": [paths], "sessions_removed", "sessions_kept", "days_changed"}.
+
+    forget --athlete NAME removes everything of one athlete, in one transaction: sessions,
+    daily steps, logs and profile; a file that held only their data leaves the ledger (import
+    it again to bring it back), a file that also holds another athlete's data keeps that.
+    --dry-run shows the counts and removes nothing.
+
+    \b
+    --athlete --json prints {"athlete", "dry_run", "sessions", "step_rows", "step_days", "logs",
+    "profile_keys", "sources_removed": [paths], "sources_kept": [paths]}.
     """
+    if athlete is not None:
+        if ref is not None:
+            raise click.UsageError("give either SOURCE_OR_SESSION or --athlete NAME, not both")
+        gone = api.forget_athlete(obj.store, athlete, dry_run=dry_run)
+        if as_json:
+            echo_json(gone.as_json())
+            return
+        verb = "Would forget" if dry_run else "Forgot"
+        click.echo(f"{verb} athlete {gone.athlete}: {gone.sessions:,} session(s), {gone.step_days:,} day(s) of steps "
+                   f"({gone.step_rows:,} row(s)), {gone.logs:,} log(s), {gone.profile_keys:,} profile value(s); "
+                   f"{len(gone.sources_removed):,} file(s) leave the ledger, {len(gone.sources_kept):,} kept (they "
+                   "hold another athlete's data).")
+        for path in gone.sources_kept:
+            click.echo(f"  kept: {path}")
+        return
+    if ref is None:
+        raise click.UsageError("give SOURCE_OR_SESSION (a sha256 prefix, a path or a session id) or --athlete NAME")
     outcome = api.forget(obj.store, ref, dry_run=dry_run)
     if as_json:
         echo_json(outcome.as_json())

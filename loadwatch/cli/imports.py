@@ -41,9 +41,12 @@ def _parse_map(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 @click.option("--clock-date", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The day of sessions recorded by a watch whose clock was never set (their day is unknown "
                    "and they are held back without this); their time of day is the watch's.")
+@click.option("--per-folder", is_flag=True,
+              help="PATH is a squad's folder: each folder directly under it is one athlete, named after the "
+                   "folder, holding that athlete's files and exports (ROOT/anna/..., ROOT/ben/...).")
 @click.pass_obj
 def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run: bool, strict: bool,
-                   column_map: dict[str, str] | None, clock_date: Any) -> None:
+                   column_map: dict[str, str] | None, clock_date: Any, per_folder: bool) -> None:
     """Import FIT/GPX/TCX files, folders and whole exports into the store.
 
     PATHS may be files (.fit, .fit.gz, .gpx, .tcx, .tcx.gz, Apple export.xml, Google Fit
@@ -70,6 +73,12 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
                    "files": [{"path", "status", "sessions", "days", "error", ...}]}
     "athletes": whose data this import stored: new sessions and distinct days of steps
     per athlete (the --athlete given, or the Ids of a Fitabase file).
+
+    \b
+    --per-folder ROOT: each folder directly under ROOT is imported for the athlete named
+    after it (the global --athlete does not apply); the summary says what each athlete
+    received, and --json's "athletes" lists every folder's athlete (0 and 0 when all of its
+    files were imported before), plus "left_out": the files directly under ROOT, not imported.
     """
     show_bar = not as_json and sys.stderr.isatty()
     bar: Any = None
@@ -78,6 +87,9 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
         nonlocal bar
         if not show_bar or total < 2:
             return
+        if bar is not None and bar.length != total:  # --per-folder: the next athlete's folder
+            bar.__exit__(None, None, None)
+            bar = None
         if bar is None:
             bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
             bar.__enter__()
@@ -86,14 +98,25 @@ def import_command(obj: Context, paths: tuple[Path, ...], as_json: bool, dry_run
     options: dict[str, object] = {"column_map": column_map} if column_map else {}
     if clock_date is not None:
         options["clock_date"] = clock_date.date()
+    if per_folder and len(paths) != 1:
+        raise click.UsageError("--per-folder takes one ROOT: the folder that holds one folder per athlete")
+    squad = None
     try:
-        result = api.import_files(obj.store, paths, athlete=obj.athlete, strict=strict, dry_run=dry_run,
-                                  on_progress=progress, options=options)
+        if per_folder:
+            squad = api.import_per_folder(obj.store, paths[0], strict=strict, dry_run=dry_run, on_progress=progress,
+                                          options=options)
+            result = squad.result
+        else:
+            result = api.import_files(obj.store, paths, athlete=obj.athlete, strict=strict, dry_run=dry_run,
+                                      on_progress=progress, options=options)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if as_json:
-        echo_json(result.as_json())
+        echo_json(squad.as_json() if squad is not None else result.as_json())
+    elif squad is not None:
+        print_summary(result, athlete=None)
+        print_received(squad)
     else:
         print_summary(result, athlete=obj.athlete)
     if result.nothing_found:
@@ -112,9 +135,9 @@ def exit_code(result: ImportResult) -> int:
 NOTES_SHOWN = 20  # duplicate sessions named one by one; the rest are counted
 
 
-def print_summary(result: ImportResult, *, athlete: str = "me") -> None:
+def print_summary(result: ImportResult, *, athlete: str | None = "me") -> None:
     """The per-file errors and warnings on stderr, then one line of counts, then whom else's data was
-    stored (a Fitabase cohort) and how to read it."""
+    stored (a Fitabase cohort) and how to read it (athlete None: a squad's import, see `print_received`)."""
     for f in result.files:
         if f.status == "failed":
             click.echo(f"Error: {f.path}: {f.error}", err=True)
@@ -139,7 +162,25 @@ def print_summary(result: ImportResult, *, athlete: str = "me") -> None:
     if result.duplicate_sessions:
         click.echo(f"{result.duplicate_sessions} session(s) were already stored from another file and were not"
                    " added again.")
-    _print_athletes(result, athlete)
+    if athlete is not None:
+        _print_athletes(result, athlete)
+
+
+def print_received(squad: api.FolderImport) -> None:
+    """What each athlete of a --per-folder import received, one line each, and the files left out."""
+    received = squad.received
+    width = max(len(name) for name in received)
+    verb = "would receive" if squad.result.dry_run else "received"
+    click.echo(f"{len(received)} athlete(s) {verb}:")
+    for name, got in received.items():
+        where = "" if name in squad.folders else "  (named inside a file)"
+        click.echo(f"  {name:<{width}}  {got['sessions']:>6,} new session(s)  {got['days']:>6,} day(s) of steps{where}")
+    if squad.left_out:
+        shown = ", ".join(squad.left_out[:5]) + (f" and {len(squad.left_out) - 5} more" if len(squad.left_out) > 5
+                                                 else "")
+        click.echo(f"Left out {len(squad.left_out)} file(s) directly under the folder (no athlete's folder): {shown}. "
+                   "Move each into its athlete's folder and import again.")
+    click.echo("See them all with: loadwatch squad")
 
 
 ATHLETES_SHOWN = 8  # names listed after an import that stored other athletes' data; `loadwatch athletes` has all

@@ -25,7 +25,16 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import plausible
 from ..errors import StoreError
 from ..files import write_error
-from ..models import DEVICE_PRIORITY, Activity, AthleteShare, DailySteps, ForgetOutcome, ParsedFile, WriteOutcome
+from ..models import (
+    DEVICE_PRIORITY,
+    Activity,
+    AthleteForgotten,
+    AthleteShare,
+    DailySteps,
+    ForgetOutcome,
+    ParsedFile,
+    WriteOutcome,
+)
 from . import _open, versions
 from .schema import APPLICATION_ID, MIGRATIONS, SOURCE_COLUMNS, SOURCE_ORDER, VERSION_COLUMNS
 from .versions import (  # noqa: F401  # the dedupe rule's numbers live in versions.py; served here too
@@ -435,6 +444,86 @@ class Store:
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         return ForgetOutcome(dry_run=dry_run, sessions_removed=1)
 
+    # -- a squad's athletes: rename one, forget one --------------------------------------------------
+    ATHLETE_TABLES = ("sessions", "daily_steps", "logs", "profile", "sources")  # every table with an athlete
+
+    def has_athlete(self, athlete: str) -> bool:
+        """Whether any table holds a row of `athlete` (data, logs, a profile or a file in the ledger)."""
+        return any(self.conn.execute(f"SELECT 1 FROM {table} WHERE athlete = ? LIMIT 1", (athlete,)).fetchone()
+                   for table in self.ATHLETE_TABLES)
+
+    def rename_athlete(self, old: str, new: str) -> dict[str, int]:
+        """Give every row of `old` the name `new`, in every table that holds an athlete, in one transaction;
+        the rows changed per table. StoreError when `old` has nothing or `new` already has something (two
+        athletes are never merged by a rename). The sessions' dedupe keys start with the name: renamed too."""
+        with self.transaction() as conn:
+            if not self.has_athlete(old):
+                raise StoreError(f"no athlete {old!r} in this store; see `loadwatch athletes`")
+            if self.has_athlete(new):
+                raise StoreError(f"athlete {new!r} already exists; a rename never merges two athletes: choose "
+                                 "another name, or forget one first (loadwatch forget --athlete NAME)")
+            changed = {"sessions": conn.execute(
+                "UPDATE sessions SET athlete = ?1, dedupe_key = ?1 || substr(dedupe_key, length(?2) + 1)"
+                " WHERE athlete = ?2", (new, old)).rowcount}
+            for table in self.ATHLETE_TABLES[1:]:
+                changed[table] = conn.execute(f"UPDATE {table} SET athlete = ? WHERE athlete = ?", (new, old)).rowcount
+        return changed
+
+    def forget_athlete(self, athlete: str, *, dry_run: bool = False) -> AthleteForgotten:
+        """Remove everything of `athlete` in one transaction (rolled back when `dry_run`): sessions, daily
+        steps, logs, profile. A file in the ledger that held only their data (or nothing: a skipped file
+        imported for them) leaves the ledger, so importing it again brings it back; a file that also holds
+        another athlete's data (a Fitabase cohort) stays with that data, in the name of the first such
+        athlete, its counts recomputed. An export archive imported for them goes when none of its members
+        stays."""
+        with self.transaction(rollback=dry_run) as conn:
+            if not self.has_athlete(athlete):
+                raise StoreError(f"no athlete {athlete!r} in this store; see `loadwatch athletes`")
+            files = {r[0] for r in conn.execute(
+                "SELECT source_sha256 FROM sessions WHERE athlete = ?1"
+                " UNION SELECT ss.source_sha256 FROM session_sources ss JOIN sessions s ON s.id = ss.session_id"
+                "  WHERE s.athlete = ?1"
+                " UNION SELECT source_sha256 FROM daily_steps WHERE athlete = ?1"
+                " UNION SELECT sha256 FROM sources WHERE athlete = ?1 AND status != 'archive'", (athlete,))}
+            step_rows, step_days = conn.execute(
+                "SELECT count(*), count(DISTINCT day) FROM daily_steps WHERE athlete = ?", (athlete,)).fetchone()
+            conn.execute("DELETE FROM session_sources WHERE session_id IN (SELECT id FROM sessions WHERE athlete = ?)",
+                         (athlete,))
+            sessions = conn.execute("DELETE FROM sessions WHERE athlete = ?", (athlete,)).rowcount
+            conn.execute("DELETE FROM daily_steps WHERE athlete = ?", (athlete,))
+            logs = conn.execute("DELETE FROM logs WHERE athlete = ?", (athlete,)).rowcount
+            profile_keys = conn.execute("DELETE FROM profile WHERE athlete = ?", (athlete,)).rowcount
+            removed, kept = [], []
+            for sha in sorted(files):
+                path = conn.execute("SELECT path FROM sources WHERE sha256 = ?", (sha,)).fetchone()[0]
+                heirs = sorted(r[0] for r in conn.execute(
+                    "SELECT athlete FROM sessions WHERE source_sha256 = ?1 UNION SELECT s.athlete FROM session_sources"
+                    " ss JOIN sessions s ON s.id = ss.session_id WHERE ss.source_sha256 = ?1"
+                    " UNION SELECT athlete FROM daily_steps WHERE source_sha256 = ?1", (sha,)))
+                if not heirs:
+                    conn.execute("DELETE FROM sources WHERE sha256 = ?", (sha,))
+                    removed.append(path)
+                    continue
+                conn.execute("UPDATE sources SET athlete = ? WHERE sha256 = ? AND athlete = ?",
+                             (heirs[0], sha, athlete))
+                conn.execute("UPDATE sources SET n_days = (SELECT count(*) FROM (SELECT DISTINCT athlete, day FROM"
+                             " daily_steps WHERE source_sha256 = ?1)) WHERE sha256 = ?1", (sha,))
+                kept.append(path)
+            versions.recount(conn, [sha for sha in files if conn.execute(
+                "SELECT 1 FROM sources WHERE sha256 = ?", (sha,)).fetchone()])
+            for sha, path in conn.execute("SELECT sha256, path FROM sources WHERE athlete = ? AND status = 'archive'"
+                                          " ORDER BY path", (athlete,)).fetchall():
+                member = conn.execute("SELECT athlete FROM sources WHERE substr(path, 1, ?) = ? ORDER BY athlete"
+                                      " LIMIT 1", (len(path) + 1, path + "!")).fetchone()
+                if member is None:
+                    conn.execute("DELETE FROM sources WHERE sha256 = ?", (sha,))
+                    removed.append(path)
+                else:
+                    conn.execute("UPDATE sources SET athlete = ? WHERE sha256 = ?", (member[0], sha))
+                    kept.append(path)
+        return AthleteForgotten(athlete, dry_run, sessions, int(step_rows), int(step_days), logs, profile_keys,
+                                tuple(sorted(removed)), tuple(sorted(kept)))
+
     # -- reading ---------------------------------------------------------------------------------
     def sessions(self, athlete: str = "me", since: date | None = None, *, time_zone: str | None = None
                  ) -> pd.DataFrame:
@@ -474,6 +563,12 @@ class Store:
             " UNION SELECT athlete FROM logs ORDER BY 1"
         )
         return [r[0] for r in rows]
+
+    def athlete_names(self) -> list[str]:
+        """Every athlete with sessions, steps, logs or a profile, by name (an index read: no counts)."""
+        rows = self.conn.execute("SELECT athlete FROM sessions UNION SELECT athlete FROM daily_steps"
+                                 " UNION SELECT athlete FROM logs UNION SELECT athlete FROM profile ORDER BY 1")
+        return [str(r[0]) for r in rows]
 
     def athlete_ranges(self) -> list[tuple[str, int, int, str | None, str | None, str | None]]:
         """Every athlete with anything stored (sessions, steps, logs or a profile), by name: (athlete,
@@ -517,18 +612,27 @@ class Store:
         rows = self.conn.execute("SELECT key, value FROM profile WHERE athlete = ?", (athlete,))
         return dict(rows.fetchall())
 
+    def set_profiles(self, values: dict[str, dict[str, object]]) -> None:
+        """Store several athletes' profile values ({athlete: {key: value}}) in one transaction."""
+        with self.transaction():
+            for athlete, changes in values.items():
+                self._write_profile(athlete, changes)
+
     def set_profile(self, athlete: str, values: dict[str, object]) -> None:
         """Store profile values in one transaction; a None value clears its key."""
-        with self.transaction() as conn:
-            for key, value in values.items():
-                if value is None:
-                    conn.execute("DELETE FROM profile WHERE athlete = ? AND key = ?", (athlete, key))
-                else:
-                    conn.execute(
-                        "INSERT INTO profile VALUES (?, ?, ?)"
-                        " ON CONFLICT (athlete, key) DO UPDATE SET value = excluded.value",
-                        (athlete, key, str(value)),
-                    )
+        with self.transaction():
+            self._write_profile(athlete, values)
+
+    def _write_profile(self, athlete: str, values: dict[str, object]) -> None:
+        for key, value in values.items():
+            if value is None:
+                self.conn.execute("DELETE FROM profile WHERE athlete = ? AND key = ?", (athlete, key))
+            else:
+                self.conn.execute(
+                    "INSERT INTO profile VALUES (?, ?, ?)"
+                    " ON CONFLICT (athlete, key) DO UPDATE SET value = excluded.value",
+                    (athlete, key, str(value)),
+                )
 
 
 __all__ = ["Store", "dedupe_key"]
