@@ -53,9 +53,9 @@ def print_status(status: Status) -> None:
     partial = this["days"] < 7
     so_far = f", {int(this['days'])} of 7 days so far" if partial else ""
     click.echo(f"Status as of {status.as_of:%a %Y-%m-%d} (load in {status.unit}{so_far})")
-    line = f"This week{' so far' if partial else ''}: {this['load']:.0f} {status.unit}"
+    line = f"This week{' so far' if partial else ''}: {number(this['load'], '.0f')} {status.unit}"
     if len(weeks) > 1:
-        line += f"; last week {weeks.iloc[-2]['load']:.0f} ({pct(this['ramp'])})"
+        line += f"; last week {number(weeks.iloc[-2]['load'], '.0f')} ({pct(this['ramp'])})"
     if finite(this["base_4wk"]) and this["base_4wk"] > 0:
         line += f"; 4-week mean {this['base_4wk']:.0f} ({pct(this['ramp_4wk'])})"
     click.echo(line)
@@ -65,7 +65,7 @@ def print_status(status: Status) -> None:
     for monday, row in weeks.iterrows():
         long_run = km(row["long_run_m"]) if row["long_run_m"] > 0 else MISSING
         mark = "*" if row["days"] < 7 and monday == weeks.index[-1] else " "
-        click.echo(f"{monday:%Y-%m-%d}{mark}{row['load']:>8.0f} {pct(row['ramp']):>6} {long_run:>9}"
+        click.echo(f"{monday:%Y-%m-%d}{mark}{number(row['load'], '.0f'):>8} {pct(row['ramp']):>6} {long_run:>9}"
                    f" {number(row['acwr'], '.2f'):>5} {number(row['tsb'], '.0f'):>6}"
                    f" {number(row['monotony'], '.1f'):>6} {number(row['steps'], ',.0f'):>8}")
     if this["days"] < 7:

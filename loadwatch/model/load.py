@@ -295,8 +295,9 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     is known; `steps_days` counts known days); days: days counted, from the first data day up to the
     frame's end (< 7 for the first week or a week in progress); load: the sum of the days' loads, where
     every day's load is known; a day whose load is unknown (see `_metric_daily`) counts as the mean of the
-    week's known days (load = known mean x days; NaN when none is known), so a day without a step count
-    is not a 0 in the ramp; ramp = load / last week's - 1, only
+    week's known days (load = known mean x the week's days with history, those on or after the first known
+    load; NaN when none is known), so a day without a step count is not a 0 in the ramp; ramp = load /
+    last week's - 1, only
     against a whole week (a first, partial week is no base); base_4wk = mean load of the 4 whole weeks
     before; ramp_4wk = load / base_4wk - 1 (NaN when the base is 0 or missing); acwr: the mean of the
     daily EWMA ratio over the 7 days ending on the week's last day (`acwr_7d`): a steady block reads 1.00
@@ -308,8 +309,10 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     g = daily.groupby(week)
     days = g["tracked"].sum() if "tracked" in daily else g.size()
     known = g["load"].count()
+    # the days an unknown load stands in for: those with history (on or after the first known load)
+    counted = (daily["history_days"] > 0).groupby(week).sum().clip(upper=days) if "history_days" in daily else days
     out = pd.DataFrame({
-        "load": g["load"].sum().where(known >= days, g["load"].mean() * days),
+        "load": g["load"].sum().where(known >= counted, g["load"].mean() * counted).where(known > 0),
         "days": days,
         "distance_m": g["distance_m"].sum(),
         "duration_s": g["duration_s"].sum(),

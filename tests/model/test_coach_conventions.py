@@ -192,3 +192,20 @@ def test_on_sunday_the_ramp_flag_speaks_of_a_finished_week(store: Store) -> None
     # on Saturday it is still in progress
     saturday = [f for f in _status(store, date(2024, 5, 11), "duration").flags if f.rule == "weekly_ramp"]
     assert "so far" in saturday[0].message
+
+
+def test_srpe_history_starts_at_the_first_rpe_and_unknown_weeks_print_as_a_dash(store: Store, capsys) -> None:
+    # 30-min runs on Mon 6, Wed 8 and Sat 11 May, RPE 4 logged only on Saturday's (120 AU): the week's days
+    # before the first RPE are no history, so the week's load is Sat 120 + Sun 0 = 120 over 2 days (a mean
+    # of 60 over 7 days would say 420); the week before has no known day: load unknown, printed "-"
+    from loadwatch.cli.status import print_status
+
+    write(store, [run_on(date(2024, 4, 29), km=5, minutes=30)] +
+          [run_on(d, km=5, minutes=30) for d in (date(2024, 5, 6), date(2024, 5, 8), date(2024, 5, 11))])
+    store.set_session_rpe(int(store.sessions("me")["id"].iloc[-1]), 4)
+    status = _status(store, date(2024, 5, 12), "srpe")
+    assert status.weeks["load"].iloc[-1] == pytest.approx(120.0)
+    assert np.isnan(status.weeks["load"].iloc[-2]) and status.as_json()["weeks"][-2]["load"] is None
+    print_status(status)
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("2024-04-29"))
+    assert row.split()[1] == "-"  # the load column (it printed "nan", or 0 before)
