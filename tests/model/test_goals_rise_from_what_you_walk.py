@@ -170,3 +170,25 @@ def test_real_google_fit_nine_day_gap_restarts_from_the_new_days() -> None:
     week_high = goals["goal"].rolling(7, min_periods=1).max().shift(1).loc[rises.index]
     from_level = rises["restart"] & (rises["goal"] <= rises["level"] * 1.1 ** (1 / 7) + 10)
     assert ((rises["goal"] <= day_share) | (rises["goal"] <= week_high) | from_level).all()
+
+
+def test_the_plan_keeps_the_last_goal_while_the_back_hurts(store) -> None:
+    # Runs as steady_weeks (to Sun 3 Mar 2024); 8,800 steps a day through Tue 27 Feb, then 4,000 a day from Wed
+    # 28 Feb; back pain logged on Sun 3 Mar. Sun 3 Mar's window (23 Feb-2 Mar): 5 x 8,800 and 4 x 4,000 ->
+    # median 8,800: the goal is 8,800. Mon 4 Mar's window (24 Feb-3 Mar) holds 5 x 4,000: median 4,000,
+    # percentile 4,000 + 0.8 x 4,800 = 7,840, but the pain holds 3-9 Mar: 8,800 kept, not cut (the old rule
+    # cut it to 7,840 under "held, not raised"). Sun 10 Mar, the hold over, follows the walking: 7,840.
+    from loadwatch import api
+    from loadwatch.models import DailySteps
+    from tests.helpers import steady_weeks, write
+
+    sunday = date(2024, 3, 3)
+    steps = [DailySteps(sunday - timedelta(days=i), 8_800 if i > 4 else 4_000, "Pixel", "phone") for i in range(60)]
+    write(store, steady_weeks(end=sunday), steps)
+    store.add_log("me", sunday, "pain", {"where": "lower", "level": 3, "radiates": False, "numbness": False})
+    plan = api.plan(store, "me", as_of=sunday)
+    assert [d.step_goal for d in plan.days] == [8_800] * 6 + [7_840]
+    assert all(d.step_why.startswith("held at the day before's 8,800: pain or an overload flag")
+               for d in plan.days[:6])
+    goals = api.goals(store, "me", as_of=sunday, days=7)
+    assert [g.held for g in goals] == [True] * 6 + [False]
