@@ -99,7 +99,10 @@ def plan_command(obj: Context, as_json: bool, exercises: bool) -> None:
 
 @click.command("goals")
 @click.option("--days", default=14, show_default=True, type=click.IntRange(1, 366), help="How many days ahead.")
-@click.option("--json", "as_json", is_flag=True, help='Print [{"day", "goal", "why"}, ...] on stdout.')
+@click.option("--json", "as_json", is_flag=True,
+              help='Print [{"day", "goal", "why", "week_before", "capped", "held", "ceiling", "set_by", "level"}, '
+                   '...] on stdout: held is true only where pain or a flag kept the day before\'s goal; set_by '
+                   'says what set it (percentile, level, rise, ceiling, own_level, floor, held, no_data).')
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write day,goal,why to this CSV file.")
 @click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
