@@ -323,9 +323,11 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     })
     out.index.name = "week"
     prev = out["load"].shift(1)
-    full = (out["days"] == 7).shift(1, fill_value=False)  # a base week must be whole, not before the data
+    # a base week must be whole: not before the data, nor before the first known load (srpe before the first RPE)
+    whole = (out["days"] == 7) & (pd.Series(counted, index=out.index) == 7)
+    full = whole.shift(1, fill_value=False)
     out["ramp"] = (out["load"] / prev.where(prev > 0) - 1).where(full)
-    base_full = (out["days"] == 7).astype(float).rolling(4, min_periods=4).min().shift(1) == 1
+    base_full = whole.astype(float).rolling(4, min_periods=4).min().shift(1) == 1
     out["base_4wk"] = out["load"].rolling(4, min_periods=4).mean().shift(1).where(base_full)
     out["ramp_4wk"] = out["load"] / out["base_4wk"].where(out["base_4wk"] > 0) - 1
     counted = daily["load"].where(daily["tracked"]) if "tracked" in daily else daily["load"]

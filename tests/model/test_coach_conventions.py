@@ -206,6 +206,13 @@ def test_srpe_history_starts_at_the_first_rpe_and_unknown_weeks_print_as_a_dash(
     status = _status(store, date(2024, 5, 12), "srpe")
     assert status.weeks["load"].iloc[-1] == pytest.approx(120.0)
     assert np.isnan(status.weeks["load"].iloc[-2]) and status.as_json()["weeks"][-2]["load"] is None
+    # a week with 2 days of history is no base for the next week's ramp (the demo's srpe table read +221 %
+    # against a week with one logged day): the next week, 2 x 120 = 240, has no ramp (it read +100 %)
+    for day in (date(2024, 5, 13), date(2024, 5, 15)):
+        write(store, [run_on(day, km=5, minutes=30)], tag=f"next-{day}")
+        store.set_session_rpe(int(store.sessions("me")["id"].iloc[-1]), 4)
+    later = _status(store, date(2024, 5, 19), "srpe")
+    assert later.weeks["load"].iloc[-1] == pytest.approx(240.0) and np.isnan(later.weeks["ramp"].iloc[-1])
     print_status(status)
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("2024-04-29"))
     assert row.split()[1] == "-"  # the load column (it printed "nan", or 0 before)
