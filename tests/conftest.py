@@ -38,3 +38,18 @@ def sample():
         return path
 
     return _sample
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A real local Dask cluster (two worker processes, one thread each) for the cohort tests, started once;
+    skipped where the optional extra `cohort` is not installed."""
+    distributed = pytest.importorskip("distributed")
+    import logging
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       silence_logs=logging.ERROR)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()

@@ -134,12 +134,8 @@ def analyze_athlete(root: str, athlete: str, out: str, as_of: date | None, metri
             shown_json = status.as_json()
             columns = tuple(k for k in shown_json["weeks"][0] if k != "week") if shown_json["weeks"] else ()
             weekly = _weekly(athlete, shown_json["weeks"], columns)
-            schema = _flag_schema()
-            flags = pa.Table.from_pylist([{"athlete": athlete, **f} for f in shown_json["flags"]], schema=schema) \
-                if shown_json["flags"] else schema.empty_table()
-            if len(flags):
-                flags = flags.set_column(flags.schema.get_field_index("day"), "day", pa.array(
-                    [date.fromisoformat(f["day"]) for f in shown_json["flags"]], pa.date32()))
+            flags = pa.Table.from_pylist([{"athlete": athlete, **f, "day": date.fromisoformat(f["day"])}
+                                          for f in shown_json["flags"]], schema=_flag_schema())
             sessions = _sessions(athlete, status.sessions)
             quality = _quality(tables, status.sessions)
             row.update(weeks=len(shown_json["weeks"]), sessions=len(status.sessions),

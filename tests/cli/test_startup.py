@@ -3,7 +3,8 @@
 - `import loadwatch` and `import loadwatch.api` load neither click nor matplotlib (nor pandas, as the
   package promises);
 - the CLI's help, --version and usage errors load no pandas, numpy or matplotlib, and open no store;
-- importing a real FIT file into a new store through the CLI loads no pandas and no matplotlib.
+- importing a real FIT file into a new store through the CLI loads no pandas and no matplotlib;
+- nothing but a cohort command itself loads the optional extra `cohort` (dask, distributed, pyarrow).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 from loadwatch.store import Store
 from tests.helpers import DATA, child_env
 
-HEAVY = ("click", "matplotlib", "numpy", "pandas")
+HEAVY = ("click", "matplotlib", "numpy", "pandas", "dask", "distributed", "pyarrow")
 
 # Runs the CLI as the `loadwatch` script does (standalone mode: click exits with the exit code), then
 # prints one last line: the exit code and which heavy modules are loaded.
@@ -91,3 +92,13 @@ def test_importing_a_fit_file_loads_no_pandas_or_matplotlib(tmp_path: Path) -> N
         assert [r["path"] for r in store.source_rows()] == [str(fit)]
         assert store.conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
     assert not (tmp_path / "env.sqlite").exists()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["cohort", "--help"], ["cohort", "build", "--help"], ["--version"]])
+def test_only_a_cohort_command_loads_dask_or_pyarrow(tmp_path: Path, args: list[str]) -> None:
+    code, loaded, out = run_cli(tmp_path, *args)
+    assert code == 0, out
+    assert loaded & {"dask", "distributed"} == set()
+    assert "pyarrow" not in loaded or "pandas" in loaded  # pandas 3 loads pyarrow when it is installed
+    if args[0] == "cohort":
+        assert out.startswith("Usage: loadwatch cohort")
