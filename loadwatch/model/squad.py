@@ -82,7 +82,7 @@ class SquadRow:
 
 
 COLUMNS = ("Athlete", "Status", "This week", "Last week", "Ramp", "Long run / cap", "Top flag", "Pain 7d",
-           "Next week: most / suggest", "Last data")
+           "Next week", "Last data")
 SEVERITY_WORDS = {"high": "HIGH", "caution": "CAUTION", "info": "CONTEXT"}  # as the report's page 1 labels them
 RULE_WORDS = {"session_spike": "session spike", "weekly_ramp": "weekly ramp", "acwr": "ACWR", "form": "low form",
               "monotony": "monotony", "pain": "pain", "pain_load": "pain, rising load",

@@ -34,7 +34,7 @@ from .pages import glance_page
 from .pdf import RC, render
 
 LANDSCAPE_IN = (11.69, 8.27)
-WIDTHS_IN = (1.25, 2.45, 0.72, 0.72, 0.55, 1.15, 1.55, 0.55, 1.0, 0.62)  # per COLUMNS entry; 10.56 in all
+WIDTHS_IN = (1.25, 2.3, 0.72, 0.72, 0.55, 1.1, 1.5, 0.55, 0.9, 0.8)  # per COLUMNS entry; 10.39 in of 10.49
 ROWS_PER_PAGE = 26
 ROW_IN = 0.2
 SIZE = 7.6
@@ -43,7 +43,7 @@ ORDER_NOTE = ("Most urgent first: the top flag's severity (high, caution, contex
               "logged in the last 7 days, then the days since the last data, then the name. Silent = no session "
               f"or step count for more than {SILENT_AFTER_DAYS} days. Loads in each athlete's unit; this week is so "
               "far; ramp = this week against last week; long run = the longest of this and last week, against "
-              "next week's cap; next week = the most and what we suggest.")
+              "next week's cap; next week = the most and what we suggest, in load.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ def _table_page(rows: Sequence[SquadRow], as_of: date, k: int, n: int, total: in
             x += width
         y += ROW_IN
     y += 0.15
-    for line in textwrap.wrap(ORDER_NOTE, 170) + textwrap.wrap(HEALTH_NOTE, 170):
+    for line in textwrap.wrap(ORDER_NOTE, 190) + textwrap.wrap(HEALTH_NOTE, 190):
         fig.text(MARGIN_IN / w, 1 - y / h, line, fontsize=7.2, color="#444444", va="top")
         y += 0.15
     return fig
