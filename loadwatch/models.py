@@ -20,6 +20,13 @@ class Activity:
 
     `start_utc` is timezone-aware UTC; `utc_offset_s` is the local offset at the start, so the
     local start is `start_utc + utc_offset_s`. `hr_hist` maps bpm -> seconds spent at it.
+
+    Intensity without heart rate (`loadwatch.intensity`): `gas_hist` maps floor(GAS / GAS_BIN_M_S) -> moving
+    seconds at that grade-adjusted speed (key 33: 3.3-3.4 m/s), `power_hist` floor(W / POWER_BIN_W) -> moving
+    seconds at that running power; `best_gas_m_s` and `best_power_w` the best mean over each of
+    BEST_EFFORT_S (seconds of moving time) the session covers. `device_rpe` is the effort the watch or the
+    export recorded (FIT workout_rpe, Strava's perceived exertion, Apple's workout effort) on the CR-10 scale;
+    a user's `log rpe` wins over it.
     """
 
     sport: str
@@ -38,6 +45,11 @@ class Activity:
     device: str | None = None
     athlete: str | None = None  # None: the athlete named on the command line
     clock_unset: bool = False  # the device clock was never set: the day is unknown (plausible.screen)
+    gas_hist: dict[int, float] = field(default_factory=dict)
+    power_hist: dict[int, float] = field(default_factory=dict)
+    best_gas_m_s: dict[int, float] = field(default_factory=dict)
+    best_power_w: dict[int, float] = field(default_factory=dict)
+    device_rpe: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +67,16 @@ class DailySteps:
     athlete: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RestingHr:
+    """A resting heart rate the device or phone worked out for one local day (FIT monitoring, Apple Health
+    RestingHeartRate), in bpm."""
+
+    day: date
+    bpm: float
+    device: str
+
+
 @dataclass(slots=True)
 class ParsedFile:
     """Everything one source file holds, parsed in full before anything is written."""
@@ -67,6 +89,7 @@ class ParsedFile:
     skip_reason: str | None = None  # recognised, but holds nothing to import (settings, course, ...)
     n_records: int = 0  # data messages / rows / samples read
     bad_rows: int = 0  # rows that could not be used (counted and reported, the rest imported)
+    resting_hr: list[RestingHr] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,13 +18,16 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from .errors import CorruptFile
-from .models import Activity, DailySteps, ParsedFile
+from .models import Activity, DailySteps, ParsedFile, RestingHr
 from .units import MAX_ABS_UTC_OFFSET_S, local_day
 from .wording import finite, hm, whole
 
 EARLIEST_DAY = date(2000, 1, 1)  # no export loadwatch reads holds real training before this
 FUTURE_DAYS = 1  # "tomorrow": a device a time zone ahead of the importing machine
 HR_RANGE_BPM = (25.0, 250.0)  # below: no living athlete; above: beyond any recorded human heart rate
+# A resting heart rate: from the lowest recorded in athletes (~27 bpm, Indurain's reported 28) to a resting
+# tachycardia well beyond any training day's (>100 bpm is tachycardia at rest; 150 is a sensor artefact).
+RESTING_HR_RANGE_BPM = (25.0, 150.0)
 # The longest single recording a real athlete makes: the Tor des Geants (330 km) closes after 150 h,
 # and a few watches record it as one activity. Also the bound for one point's time: every point of
 # a session lies within this of the session's median time.
@@ -140,6 +143,15 @@ def clean(a: Activity) -> tuple[Activity, list[str]]:
     if a.steps is not None and (a.steps < 0 or a.steps > a.duration_s * MAX_STEPS_PER_S):
         notes.append(f"{whole(a.steps)} steps in {hm(a.duration_s)} is impossible: left out")
         changes["steps"] = None
+    if a.device_rpe is not None and (not finite(a.device_rpe) or not 0 <= a.device_rpe <= 10):
+        notes.append(f"a perceived effort of {_shown(a.device_rpe)} is not on the 0-10 scale: left out")
+        changes["device_rpe"] = None
+    for name in ("gas_hist", "power_hist", "best_gas_m_s", "best_power_w"):
+        values = getattr(a, name)
+        kept = {k: v for k, v in values.items() if finite(v) and v >= 0}
+        if len(kept) != len(values):
+            notes.append(f"{len(values) - len(kept)} impossible value(s) of {name} left out")
+            changes[name] = kept
     return (replace(a, **changes) if changes else a), notes  # type: ignore[arg-type]  # field names above
 
 
@@ -166,6 +178,16 @@ def steps_problem(d: DailySteps, now: datetime | None) -> str | None:
     return None
 
 
+def resting_hr_problem(r: RestingHr, now: datetime | None) -> str | None:
+    """Why a day's resting heart rate cannot be real (a day out of range, a rate outside
+    RESTING_HR_RANGE_BPM), or None."""
+    if (why := day_problem(r.day, now)) is not None:
+        return why
+    if not finite(r.bpm) or not RESTING_HR_RANGE_BPM[0] <= r.bpm <= RESTING_HR_RANGE_BPM[1]:
+        return f"a resting heart rate of {_shown(r.bpm)} bpm"
+    return None
+
+
 def screen(parsed: ParsedFile, now: datetime, *, clock_date: date | None = None) -> None:
     """The gate: check every session and step day of `parsed` in place (see the module docstring).
 
@@ -173,7 +195,7 @@ def screen(parsed: ParsedFile, now: datetime, *, clock_date: date | None = None)
     back, unless `clock_date` confirms its local day (the watch's time of day is kept). Raises
     CorruptFile (one line) when the file held data and none of it is plausible.
     """
-    held = len(parsed.activities) + len(parsed.daily_steps)
+    held = len(parsed.activities) + len(parsed.daily_steps) + len(parsed.resting_hr)
     if held == 0:
         return
     n = len(parsed.activities)
@@ -211,8 +233,12 @@ def screen(parsed: ParsedFile, now: datetime, *, clock_date: date | None = None)
             days.append(d)
         else:
             reasons.append(f"the steps of {d.day.isoformat()} refused: {why}")
-    parsed.activities, parsed.daily_steps = kept, days
-    if not kept and not days:
+    rests = [r for r in parsed.resting_hr if resting_hr_problem(r, now) is None]
+    if (n_bad := len(parsed.resting_hr) - len(rests)) > 0:  # one value among many (like a sample): counted
+        parsed.warnings.append(f"dropped {whole(n_bad)} resting heart rate{'' if n_bad == 1 else 's'} with an"
+                               " impossible value or day")
+    parsed.activities, parsed.daily_steps, parsed.resting_hr = kept, days, rests
+    if not kept and not days and not rests:
         if all(CLOCK_UNSET in r for r in reasons):
             raise CorruptFile(f"{CLOCK_UNSET} ({len(reasons)} session{'' if len(reasons) == 1 else 's'});"
                               " nothing imported")
@@ -246,6 +272,6 @@ def _shown(value: float) -> str:
 
 
 __all__ = ["EARLIEST_DAY", "HR_RANGE_BPM", "MAX_SESSIONS_PER_DAY", "MAX_SESSIONS_PER_RECORDING", "MAX_SESSION_S",
-           "MAX_SPEED_MPS", "MAX_STEPS_PER_DAY", "clean", "day_problem", "dropped_points", "hr_ok", "keep_times",
-           "latest_day", "problem", "screen", "steps_problem", "unstorable"]
-
+           "MAX_SPEED_MPS", "MAX_STEPS_PER_DAY", "RESTING_HR_RANGE_BPM", "clean", "day_problem", "dropped_points",
+           "hr_ok", "keep_times", "latest_day", "problem", "resting_hr_problem", "screen", "steps_problem",
+           "unstorable"]

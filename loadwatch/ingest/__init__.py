@@ -360,7 +360,7 @@ def store_leaf(
                                parsed=ParsedFile(parsed.format, skip_reason=parsed.skip_reason),
                                athlete=athlete, size_bytes=content.size, status="skipped")
         return res
-    if not parsed.activities and not parsed.daily_steps:
+    if not parsed.activities and not parsed.daily_steps and not parsed.resting_hr:
         res.status, res.error = "skipped", "holds no sessions or daily steps"
         return res
     try:

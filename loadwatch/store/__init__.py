@@ -33,6 +33,7 @@ from ..models import (
     DailySteps,
     ForgetOutcome,
     ParsedFile,
+    RestingHr,
     WriteOutcome,
 )
 from . import _open, versions
@@ -60,6 +61,9 @@ def _guard(parsed: ParsedFile) -> None:
     for day in parsed.daily_steps:
         if (why := plausible.steps_problem(day, None)) is not None:
             raise StoreError(f"refusing to store the steps of {day.day}: {why}")
+    for rest in parsed.resting_hr:
+        if (why := plausible.resting_hr_problem(rest, None)) is not None:
+            raise StoreError(f"refusing to store the resting heart rate of {rest.day}: {why}")
 
 
 def _shares(parsed: ParsedFile, athlete: str, fresh: dict[str, int]) -> dict[str, AthleteShare]:
@@ -264,6 +268,7 @@ class Store:
                 if note:
                     notes.append(note)
             days = self._insert_steps(conn, sha256, athlete, parsed.daily_steps)
+            self._insert_resting_hr(conn, sha256, athlete, parsed.resting_hr)
             conn.execute("UPDATE sources SET n_days = ? WHERE sha256 = ?", (days, sha256))
             versions.recount(conn, touched)
         return WriteOutcome(new, dup, days, notes=tuple(notes), athletes=_shares(parsed, athlete, fresh))
@@ -330,6 +335,15 @@ class Store:
             touched.add((who, day))
         self._recompute_primary(conn, touched)
         return len(touched)
+
+    @staticmethod
+    def _insert_resting_hr(conn: sqlite3.Connection, sha256: str, athlete: str, rows: Iterable[RestingHr]) -> None:
+        """One row per (day, device) of this file; a day the file reports twice keeps its last value (a
+        watch updates the day's resting heart rate as the day goes on)."""
+        conn.executemany(
+            "INSERT INTO resting_hr (athlete, day, bpm, device, sha256) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (athlete, day, device, sha256) DO UPDATE SET bpm = excluded.bpm",
+            [(athlete, row.day.isoformat(), float(row.bpm), row.device, sha256) for row in rows])
 
     @staticmethod
     def _recompute_primary(conn: sqlite3.Connection, days: Iterable[tuple[str, str]]) -> None:
@@ -419,6 +433,7 @@ class Store:
         versions.recount(conn, heirs)
         days = conn.execute("SELECT DISTINCT athlete, day FROM daily_steps WHERE source_sha256 = ?", (sha,)).fetchall()
         conn.execute("DELETE FROM daily_steps WHERE source_sha256 = ?", (sha,))
+        conn.execute("DELETE FROM resting_hr WHERE sha256 = ?", (sha,))
         self._recompute_primary(conn, days)
         outcome.days_changed += len(days)
         conn.execute("DELETE FROM sources WHERE sha256 = ?", (sha,))
@@ -445,7 +460,8 @@ class Store:
         return ForgetOutcome(dry_run=dry_run, sessions_removed=1)
 
     # -- a squad's athletes: rename one, forget one --------------------------------------------------
-    ATHLETE_TABLES = ("sessions", "daily_steps", "logs", "profile", "sources")  # every table with an athlete
+    # every table with an athlete
+    ATHLETE_TABLES = ("sessions", "daily_steps", "logs", "profile", "sources", "resting_hr")
 
     def has_athlete(self, athlete: str) -> bool:
         """Whether any table holds a row of `athlete` (data, logs, a profile or a file in the ledger)."""
@@ -484,6 +500,7 @@ class Store:
                 " UNION SELECT ss.source_sha256 FROM session_sources ss JOIN sessions s ON s.id = ss.session_id"
                 "  WHERE s.athlete = ?1"
                 " UNION SELECT source_sha256 FROM daily_steps WHERE athlete = ?1"
+                " UNION SELECT sha256 FROM resting_hr WHERE athlete = ?1"
                 " UNION SELECT sha256 FROM sources WHERE athlete = ?1 AND status != 'archive'", (athlete,))}
             step_rows, step_days = conn.execute(
                 "SELECT count(*), count(DISTINCT day) FROM daily_steps WHERE athlete = ?", (athlete,)).fetchone()
@@ -491,6 +508,7 @@ class Store:
                          (athlete,))
             sessions = conn.execute("DELETE FROM sessions WHERE athlete = ?", (athlete,)).rowcount
             conn.execute("DELETE FROM daily_steps WHERE athlete = ?", (athlete,))
+            conn.execute("DELETE FROM resting_hr WHERE athlete = ?", (athlete,))
             logs = conn.execute("DELETE FROM logs WHERE athlete = ?", (athlete,)).rowcount
             profile_keys = conn.execute("DELETE FROM profile WHERE athlete = ?", (athlete,)).rowcount
             removed, kept = [], []
@@ -499,7 +517,8 @@ class Store:
                 heirs = sorted(r[0] for r in conn.execute(
                     "SELECT athlete FROM sessions WHERE source_sha256 = ?1 UNION SELECT s.athlete FROM session_sources"
                     " ss JOIN sessions s ON s.id = ss.session_id WHERE ss.source_sha256 = ?1"
-                    " UNION SELECT athlete FROM daily_steps WHERE source_sha256 = ?1", (sha,)))
+                    " UNION SELECT athlete FROM daily_steps WHERE source_sha256 = ?1"
+                    " UNION SELECT athlete FROM resting_hr WHERE sha256 = ?1", (sha,)))
                 if not heirs:
                     conn.execute("DELETE FROM sources WHERE sha256 = ?", (sha,))
                     removed.append(path)
@@ -539,6 +558,13 @@ class Store:
         from . import frames
 
         return frames.daily_steps(self.conn, athlete, since, all_sources=all_sources)
+
+    def resting_hr(self, athlete: str = "me") -> pd.DataFrame:
+        """The resting heart rate per local day the athlete's watch or phone recorded: day (date), bpm (float,
+        the day's median over devices and files), oldest first; see `frames.resting_hr`."""
+        from . import frames
+
+        return frames.resting_hr(self.conn, athlete)
 
     def logs(self, athlete: str = "me", kind: str | None = None) -> pd.DataFrame:
         """Logged entries: id, day (date), kind (rpe|pain|strength|...), payload (dict)."""

@@ -28,14 +28,17 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
                  "n_records", "n_sessions", "n_duplicates", "n_days", "warnings"), "imported_at, path"),
     "sessions": (("id", "athlete", "source_sha256", "sport", "sub_sport", "start_utc", "utc_offset_s",
                   "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "hr_hist", "steps",
-                  "calories", "device", "rpe", "recovered"), "athlete, start_epoch_s, id"),
+                  "calories", "device", "rpe", "recovered", "gas_hist", "power_hist", "best_gas_m_s", "best_power_w",
+                  "device_rpe"), "athlete, start_epoch_s, id"),
     "session_sources": (("session_id", "source_sha256"), "session_id, source_sha256"),
     "daily_steps": (("athlete", "day", "steps", "source", "device_kind", "priority", "is_primary",
                      "source_sha256"), "athlete, day, priority DESC, source"),
     "logs": (("id", "athlete", "day", "kind", "payload", "created_at"), "athlete, day, id"),
     "profile": (("athlete", "key", "value"), "athlete, key"),
+    "resting_hr": (("athlete", "day", "bpm", "device", "sha256"), "athlete, day, device, sha256"),
 }
-JSON_COLUMNS = {("sessions", "hr_hist"), ("logs", "payload"), ("sources", "warnings")}
+JSON_COLUMNS = {("sessions", "hr_hist"), ("sessions", "gas_hist"), ("sessions", "power_hist"),
+                ("sessions", "best_gas_m_s"), ("sessions", "best_power_w"), ("logs", "payload"), ("sources", "warnings")}
 BOOL_COLUMNS = {("sessions", "recovered"), ("daily_steps", "is_primary")}
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from ..units import UTC_ONLY_WARNING
-from .schema import SESSION_COLUMNS, SOURCE_COLUMNS, SOURCE_ORDER
+from .schema import INTENSITY_COLUMNS, SESSION_COLUMNS, SOURCE_COLUMNS, SOURCE_ORDER
 
 
 def sessions(conn: sqlite3.Connection, athlete: str, since: date | None = None, *,
@@ -20,12 +20,15 @@ def sessions(conn: sqlite3.Connection, athlete: str, since: date | None = None, 
     Columns: id, sport, sub_sport, start_utc (datetime64 UTC), utc_offset_s, local_start
     (naive local wall time), day (local date), duration_s, moving_s, distance_m, ascent_m,
     avg_hr, max_hr, hr_hist (dict bpm -> s), steps, calories, device, rpe, recovered, source,
+    gas_hist (dict GAS bin -> s), power_hist (dict power bin -> s), best_gas_m_s (dict duration s -> m/s),
+    best_power_w (dict duration s -> W), device_rpe (the file's own CR-10 effort, NaN without),
     offset_from: where utc_offset_s comes from (see `place_utc_only`).
     """
     rows = conn.execute(
         "SELECT s.id, s.athlete, s.sport, s.sub_sport, s.start_utc, s.utc_offset_s, s.duration_s,"
         " s.moving_s, s.distance_m, s.ascent_m, s.avg_hr, s.max_hr, s.hr_hist, s.steps, s.calories,"
-        " s.device, s.rpe, s.recovered, src.path, coalesce(src.warnings LIKE ?, 0)"
+        " s.device, s.rpe, s.recovered, src.path, s.gas_hist, s.power_hist, s.best_gas_m_s, s.best_power_w,"
+        " s.device_rpe, coalesce(src.warnings LIKE ?, 0)"
         " FROM sessions s JOIN sources src ON src.sha256 = s.source_sha256"
         " WHERE s.athlete = ? ORDER BY s.start_epoch_s, s.id",
         (f"%{UTC_ONLY_WARNING}%", athlete),
@@ -38,18 +41,33 @@ def sessions(conn: sqlite3.Connection, athlete: str, since: date | None = None, 
     offset = pd.to_timedelta(frame["utc_offset_s"], unit="s")
     frame["local_start"] = (frame["start_utc"] + offset).dt.tz_localize(None)
     frame["day"] = frame["local_start"].dt.date
-    frame["hr_hist"] = [
-        # pandas turns a NULL into NaN when other rows hold text: only strings are JSON
-        {int(k): float(v) for k, v in json.loads(h).items()} if isinstance(h, str) and h else {}
-        for h in frame["hr_hist"]
-    ]
+    for col in ("hr_hist", *INTENSITY_COLUMNS):
+        frame[col] = [
+            # pandas turns a NULL into NaN when other rows hold text: only strings are JSON
+            {int(k): float(v) for k, v in json.loads(h).items()} if isinstance(h, str) and h else {}
+            for h in frame[col]
+        ]
     frame["recovered"] = frame["recovered"].astype(bool)
-    for col in ("duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "calories", "rpe"):
+    for col in ("duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr", "max_hr", "calories", "rpe",
+                "device_rpe"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     frame["steps"] = pd.to_numeric(frame["steps"], errors="coerce").astype("Float64")
     if since is not None:
         frame = frame[frame["day"] >= since].reset_index(drop=True)
     return frame.drop(columns=["athlete"])
+
+
+def resting_hr(conn: sqlite3.Connection, athlete: str) -> pd.DataFrame:
+    """The resting heart rate of each local day a watch or phone recorded one, oldest first.
+
+    Columns: day (date), bpm (float): the median of the day's records (several devices, several files of one
+    device: Garmin writes the day's value into each monitoring file)."""
+    rows = conn.execute("SELECT day, bpm FROM resting_hr WHERE athlete = ? ORDER BY day", (athlete,)).fetchall()
+    frame = pd.DataFrame(rows, columns=["day", "bpm"])
+    frame["bpm"] = frame["bpm"].astype("float64")
+    frame = frame.groupby("day", as_index=False, sort=True)["bpm"].median()
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    return frame[["day", "bpm"]].reset_index(drop=True)
 
 
 def place_utc_only(frame: pd.DataFrame, utc_only: pd.Series, time_zone: str | None) -> pd.Series:
@@ -124,4 +142,4 @@ def sources(conn: sqlite3.Connection) -> pd.DataFrame:
     return pd.read_sql_query(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources ORDER BY {SOURCE_ORDER}", conn)
 
 
-__all__ = ["daily_steps", "logs", "place_utc_only", "sessions", "sources"]
+__all__ = ["daily_steps", "logs", "place_utc_only", "resting_hr", "sessions", "sources"]

@@ -104,24 +104,47 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX session_sources_by_source ON session_sources(source_sha256);
     CREATE INDEX sessions_by_source ON sessions(source_sha256);
     """,
+    # 3: intensity without heart rate (issue 14): seconds per bin of grade-adjusted speed and of running power
+    # and the best efforts, as JSON objects like hr_hist ({"33": 120.0}); the watch's own perceived effort
+    # (CR-10); the resting heart rate a watch or phone worked out per day, per file like daily_steps. A
+    # session stored before has none of them (NULL): its files would have to be imported again.
+    """
+    ALTER TABLE sessions ADD COLUMN gas_hist TEXT;
+    ALTER TABLE sessions ADD COLUMN power_hist TEXT;
+    ALTER TABLE sessions ADD COLUMN best_gas_m_s TEXT;
+    ALTER TABLE sessions ADD COLUMN best_power_w TEXT;
+    ALTER TABLE sessions ADD COLUMN device_rpe REAL;
+    CREATE TABLE resting_hr (
+        athlete TEXT NOT NULL,
+        day TEXT NOT NULL,
+        bpm REAL NOT NULL,
+        device TEXT NOT NULL,
+        sha256 TEXT NOT NULL REFERENCES sources(sha256) ON DELETE CASCADE,
+        PRIMARY KEY (athlete, day, device, sha256)
+    );
+    CREATE INDEX resting_hr_by_source ON resting_hr(sha256);
+    """,
 )
 
 # The columns of `sessions` that come from a file (not `rpe`, which the athlete logs): one file's version
 # of a session, kept per file in `session_sources.activity` (migration 2 lists them too: never edit it).
+# A version stored before migration 3 lacks the intensity columns: `versions.decode` reads them as None.
+INTENSITY_COLUMNS = ("gas_hist", "power_hist", "best_gas_m_s", "best_power_w")  # JSON objects, int keys
 VERSION_COLUMNS = (
     "sport", "sub_sport", "start_utc", "start_epoch_s", "utc_offset_s", "duration_s", "moving_s", "distance_m",
-    "ascent_m", "avg_hr", "max_hr", "hr_hist", "steps", "calories", "device", "recovered",
+    "ascent_m", "avg_hr", "max_hr", "hr_hist", "steps", "calories", "device", "recovered", *INTENSITY_COLUMNS,
+    "device_rpe",
 )
 
 # What the store hands out, in this order.
 SESSION_COLUMNS = (
     "id", "athlete", "sport", "sub_sport", "start_utc", "utc_offset_s", "duration_s", "moving_s",
     "distance_m", "ascent_m", "avg_hr", "max_hr", "hr_hist", "steps", "calories", "device", "rpe",
-    "recovered", "source",
+    "recovered", "source", *INTENSITY_COLUMNS, "device_rpe",
 )
 SOURCE_COLUMNS = ("sha256", "path", "format", "size_bytes", "imported_at", "status", "error", "athlete", "n_records",
                   "n_sessions", "n_duplicates", "n_days", "warnings")
 SOURCE_ORDER = "imported_at, path"
 
-__all__ = ["APPLICATION_ID", "LEGACY_TABLES", "MIGRATIONS", "SESSION_COLUMNS", "SOURCE_COLUMNS", "SOURCE_ORDER",
-           "VERSION_COLUMNS"]
+__all__ = ["APPLICATION_ID", "INTENSITY_COLUMNS", "LEGACY_TABLES", "MIGRATIONS", "SESSION_COLUMNS", "SOURCE_COLUMNS",
+           "SOURCE_ORDER", "VERSION_COLUMNS"]

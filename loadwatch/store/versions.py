@@ -36,15 +36,23 @@ GENERIC_SPORTS = frozenset({"generic", "unknown", "other", ""})
 Version = dict[str, Any]  # VERSION_COLUMNS -> the value as the sessions table stores it
 
 
+def hist_json(hist: dict[int, float]) -> str | None:
+    """A histogram or best-effort map as the store keeps it: a JSON object, keys sorted, values to 3 decimals
+    (None when empty)."""
+    return json.dumps({str(k): round(v, 3) for k, v in sorted(hist.items())}) if hist else None
+
+
 def version_of(act: Activity, recovered: bool) -> Version:
     """The columns of `sessions` as this file's session fills them."""
-    hist = json.dumps({str(k): round(v, 3) for k, v in sorted(act.hr_hist.items())}) if act.hr_hist else None
+    hist = hist_json(act.hr_hist)
     return {
         "sport": act.sport, "sub_sport": act.sub_sport, "start_utc": act.start_utc.astimezone(UTC).isoformat(),
         "start_epoch_s": act.start_utc.timestamp(), "utc_offset_s": act.utc_offset_s, "duration_s": act.duration_s,
         "moving_s": act.moving_s, "distance_m": act.distance_m, "ascent_m": act.ascent_m, "avg_hr": act.avg_hr,
         "max_hr": act.max_hr, "hr_hist": hist, "steps": act.steps, "calories": act.calories, "device": act.device,
-        "recovered": int(recovered),
+        "recovered": int(recovered), "gas_hist": hist_json(act.gas_hist), "power_hist": hist_json(act.power_hist),
+        "best_gas_m_s": hist_json(act.best_gas_m_s), "best_power_w": hist_json(act.best_power_w),
+        "device_rpe": act.device_rpe,
     }
 
 
@@ -156,5 +164,5 @@ def recount(conn: sqlite3.Connection, shas: Iterable[str]) -> None:
 
 
 __all__ = ["DEDUPE_DISTANCE_TOLERANCE", "DEDUPE_DURATION_TOLERANCE", "DEDUPE_MIN_OVERLAP", "DEDUPE_START_TOLERANCE_S",
-           "GENERIC_SPORTS", "Version", "candidates", "decode", "encode", "match", "note", "overlap", "quality",
-           "rebuild", "recount", "version_of"]
+           "GENERIC_SPORTS", "Version", "candidates", "decode", "encode", "hist_json", "match", "note", "overlap",
+           "quality", "rebuild", "recount", "version_of"]

@@ -14,7 +14,8 @@ from loadwatch.store.export import TABLES as EXPORT_TABLES
 from loadwatch.store.schema import MIGRATIONS, SESSION_COLUMNS, SOURCE_COLUMNS
 
 CURRENT = len(MIGRATIONS)  # migration N brings a store from version N-1 to N
-TABLES = {"sources", "sessions", "session_sources", "daily_steps", "logs", "profile"}
+TABLES = {"sources", "sessions", "session_sources", "daily_steps", "logs", "profile",
+          "resting_hr"}  # migration 3 (issue 14): a watch's or phone's resting heart rate per day
 
 
 def version(conn: sqlite3.Connection) -> int:
