@@ -265,7 +265,7 @@ def report(store: Store, athlete: str, path: Path | None = None, *, as_of: date 
     full = _status(data, athlete, as_of=as_of, weeks=max(weeks, PLAN_WEEKS), metric=metric)
     goal_history = _goal_history(data, as_of, full, GOAL_DAYS_AHEAD)
     report_data = assemble(athlete=athlete, as_of=as_of, weeks=weeks, full=full, plan=_plan(data, full),
-                           profile=data.profile, goals=goal_history, sources=store.sources())
+                           profile=data.profile, goals=goal_history, sources=store.sources(), logs=data.logs)
     target = Path(path) if path is not None else Path.cwd() / default_filename(athlete, as_of)
     try:
         is_dir = target.is_dir()

@@ -7,6 +7,7 @@ everywhere. Pure functions of plain numbers; no pandas, no click, no matplotlib.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, datetime
 from numbers import Integral
 
@@ -16,6 +17,9 @@ HEALTH_NOTE = (
 )
 RED_FLAGS = ("See a doctor before training harder if the back pain spreads into a leg, brings numbness or "
              "tingling, or does not ease with rest.")
+# The note for someone who has logged no pain: nothing about a back they have not mentioned.
+GENERAL_NOTE = ("loadwatch is a training aid, not a diagnosis: its flags and caps come from studies and coaching "
+                "rules, not from an examination of you. See a doctor about pain that does not ease with rest.")
 MISSING = "-"
 PAIN_WHERE_WORDS = {"lower": "lower-back", "upper": "upper-back"}  # `log pain --where` -> words
 
@@ -115,6 +119,47 @@ def day_label(day: date | datetime) -> str:
     return f"{day:%a %d %b}"
 
 
+def health_note(pain_logged: bool) -> str:
+    """The short health note under a page: the back-pain warning signs when pain was logged, else the
+    general note (a report for someone who never logged pain does not speak of back pain)."""
+    return "loadwatch is a training aid, not a diagnosis. " + RED_FLAGS if pain_logged else GENERAL_NOTE
+
+
+def sentences(parts: Iterable[str]) -> str:
+    """Short texts as one run of sentences: "Lie face down." + "float arms" -> "Lie face down. Float arms."
+    (each capitalised and closed with a full stop unless it already ends in . ! or ?; empty parts dropped)."""
+    out = []
+    for part in parts:
+        text = part.strip()
+        if not text:
+            continue
+        text = text[0].upper() + text[1:]
+        out.append(text if text.endswith((".", "!", "?")) else text + ".")
+    return " ".join(out)
+
+
+# The usual spelling of each importer's format (`ParsedFile.format`, the ledger's `format` column).
+FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "apple_health": "Apple Health", "google_fit": "Google Fit",
+                "fitbit": "Fitbit", "csv_steps": "CSV", "garmin_uds": "Garmin daily summary", "zip": "ZIP"}
+
+
+def format_name(fmt: str | None) -> str:
+    """"apple_health" -> "Apple Health", "garmin_uds" -> "Garmin daily summary"; unknown -> "unknown format"."""
+    if not fmt:
+        return "unknown format"
+    return FORMAT_NAMES.get(fmt, fmt.replace("_", " "))
+
+
+def export_name(path: str) -> str:
+    """A file as its export names it, never a full machine path: an archive member by its path inside
+    the archive ("/home/me/takeout.zip!Takeout/Fit/steps.csv" -> "Takeout/Fit/steps.csv", the innermost
+    archive's for nested ones), any other file by its name ("/home/me/run.fit" -> "run.fit")."""
+    inside = path.rsplit("!", 1)[1] if "!" in path else None
+    if inside:
+        return inside.lstrip("/\\")
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+
+
 def ordinal(number_text: str) -> str:
     """"60" -> "60th", "1" -> "1st", "12" -> "12th"."""
     if number_text.endswith(("11", "12", "13")) or not number_text.endswith(("1", "2", "3")):
@@ -122,5 +167,6 @@ def ordinal(number_text: str) -> str:
     return number_text + {"1": "st", "2": "nd", "3": "rd"}[number_text[-1]]
 
 
-__all__ = ["HEALTH_NOTE", "MISSING", "PAIN_WHERE_WORDS", "RED_FLAGS", "binary_size", "day_label", "finite", "hm", "hms",
-           "json_number", "km", "km_cap", "km_rounded", "number", "ordinal", "pct", "utc_offset", "whole"]
+__all__ = ["FORMAT_NAMES", "GENERAL_NOTE", "HEALTH_NOTE", "MISSING", "PAIN_WHERE_WORDS", "RED_FLAGS", "binary_size",
+           "day_label", "export_name", "finite", "format_name", "health_note", "hm", "hms", "json_number", "km",
+           "km_cap", "km_rounded", "number", "ordinal", "pct", "sentences", "utc_offset", "whole"]

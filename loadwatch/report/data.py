@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from ..config import Profile
+from ..model.flags import pain_logs
 from ..model.plan import Plan
 from ..model.status import Status
 from ..models import StrengthChange
@@ -42,6 +43,7 @@ class ReportData:
     sources: pd.DataFrame
     headline: text.Headline
     strength_changes: list[StrengthChange]
+    pain_logged: bool = False  # pain logged in the report's weeks (or the plan is in pain mode): page 1's note
 
 
 def default_filename(athlete: str, as_of: date) -> str:
@@ -58,15 +60,20 @@ def _trim(status: Status, weeks: int) -> Status:
 
 
 def assemble(*, athlete: str, as_of: date, weeks: int, full: Status, plan: Plan, profile: Profile,
-             goals: pd.DataFrame | None, sources: pd.DataFrame) -> ReportData:
+             goals: pd.DataFrame | None, sources: pd.DataFrame, logs: pd.DataFrame | None = None) -> ReportData:
     """The report's data from a status over at least max(weeks, PLAN_WEEKS) weeks, the plan made from
-    it, the step-goal history (`goals.goal_series` through as_of + GOAL_DAYS_AHEAD) and the ledger."""
+    it, the step-goal history (`goals.goal_series` through as_of + GOAL_DAYS_AHEAD), the ledger and the
+    athlete's logs (their pain logs in the report's weeks decide page 1's health note)."""
     upcoming = goals[goals["future"]].reset_index(drop=True) if goals is not None else None
     status = _trim(full, weeks)
     wide = _trim(full, max(weeks, 5))  # the 4-week mean needs the 4 weeks before this one
     summary = text.week_summary(wide, goals)
+    first = status.weeks.index[0].date() if len(status.weeks) else as_of
+    pain_days = pd.to_datetime(pain_logs(logs, as_of)["day"])
+    pain_logged = plan.mode in ("pain", "red_flag") or bool((pain_days >= pd.Timestamp(first)).any())
     return ReportData(athlete, as_of, weeks, status, plan, profile, summary, goals, upcoming, sources,
-                      text.headline(status, profile), list(plan.strength.changes) if plan.strength else [])
+                      text.headline(status, profile), list(plan.strength.changes) if plan.strength else [],
+                      pain_logged)
 
 
 __all__ = ["GOAL_DAYS_AHEAD", "PAGES", "PLAN_WEEKS", "ReportData", "assemble", "default_filename"]

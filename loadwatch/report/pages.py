@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..wording import HEALTH_NOTE, RED_FLAGS, day_label, km
+from ..wording import HEALTH_NOTE, day_label, health_note, km, sentences
 from . import text
 from .figures import ORANGE, VERMILLION, TextPage
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 SEVERITY_LABEL = {"high": "HIGH", "caution": "CAUTION", "info": "CONTEXT"}
 MAX_FLAGS = 5
+HEALTH_NOTE_IN = 0.85  # page 6's health note: its heading and two short paragraphs, in inches
 
 
 def glance_page(data: ReportData) -> Figure:
@@ -60,7 +61,7 @@ def glance_page(data: ReportData) -> Figure:
         page.text("No run caps: no runs recorded in the last 4 weeks. If you start (again), begin with 2-3 easy "
                   "runs of 20-30 minutes a week. Import your watch's FIT files or a Strava export to see load.")
     page.space(0.05)
-    page.text("loadwatch is a training aid, not a diagnosis. " + RED_FLAGS, size=7.5, colour="#444444")
+    page.text(health_note(data.pain_logged), size=7.5, colour="#444444")
     return page.fig
 
 
@@ -95,8 +96,7 @@ def plan_page(data: ReportData) -> Figure:
     if session:
         table = [["Exercise", "Sets x reps", "How (cues)"]]
         for p in session:
-            cue = "; ".join(p.exercise.cues[:2])
-            table.append([p.exercise.name, p.dose_text(), cue + (f" ({p.note})" if p.note else "")])
+            table.append([p.exercise.name, p.dose_text(), sentences([*p.exercise.cues[:2], p.note or ""])])
         page.table(table, [1.9, 1.3, 3.8], size=8.5)
     else:
         page.text("No strength session this week" + (": paused until a doctor has seen the back."
@@ -104,7 +104,7 @@ def plan_page(data: ReportData) -> Figure:
     stretches = plan.days[0].flexibility if plan.days else []
     if stretches:
         page.heading("Flexibility (every day, 5-10 minutes, gently)")
-        page.table([["Stretch", "Dose", "How"], *[[p.exercise.name, p.dose_text(), "; ".join(p.exercise.cues[:1])]
+        page.table([["Stretch", "Dose", "How"], *[[p.exercise.name, p.dose_text(), sentences(p.exercise.cues[:1])]
                                                     for p in stretches]], [1.9, 1.6, 3.5], size=8.5)
     page.heading("Why these numbers")
     for note in plan.notes[:12]:
@@ -124,9 +124,11 @@ def method_page(data: ReportData) -> Figure:
                                                                                        data.status.metric)]
     page.table(rows, [1.2, 2.75, 1.5, 1.6], size=7.2)
     page.heading("Data quality")
+    page.bottom -= HEALTH_NOTE_IN  # the health note below always fits: data-quality lines give way first
     for line in text.data_quality(data.sources, data.status, data.athlete):
         if not page.text(f"- {line}", size=7.8):
             break
+    page.bottom += HEALTH_NOTE_IN
     page.heading("Health note")
     page.text(HEALTH_NOTE, size=8.5, bold=True)
     page.text("Its flags and caps come from population studies and coaching rules, not from an examination of "

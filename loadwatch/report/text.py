@@ -28,7 +28,7 @@ from ..config import Profile
 from ..model.caps import Caps
 from ..model.load import is_run, week_start
 from ..model.status import Status
-from ..wording import hm, km, utc_offset, whole
+from ..wording import export_name, format_name, hm, km, utc_offset, whole
 
 LIGHT_WEEK = -0.25  # a week this much below the one before reads as a lighter (down) week
 DASH = "\u2014"
@@ -204,9 +204,11 @@ def method_rows(profile: Profile, metric: str) -> list[tuple[str, str, str, str]
         ("Next week's caps", f"lowest of: last week +{p.ramp_caution:.0%}, 4-week mean +{p.ramp_high:.0%}, "
          f"ACWR <= {p.acwr_high:g}; long run <= {p.long_run_cap:.2f} x 30-day longest; suggest = most - "
          f"{p.margin:.0%}", "loadwatch, from the rules above", "as strong as the rule that binds"),
-        ("Step goals", f"{p.step_percentile:g}th percentile of the last {p.step_window_days} days, at most "
-         f"+{p.step_weekly_rise:.0%} a week, held on pain or flags, ceiling {p.step_ceiling_under_60:,} "
-         f"(<60 y) / {p.step_ceiling_60_plus:,} (60+)", "Adams 2013, 2017; Paluch 2022",
+        ("Step goals", f"{p.step_percentile:g}th percentile of the last {p.step_window_days} days, never below "
+         f"their median, above it rising at most +{p.step_weekly_rise:.0%} a week as one chain (changed: seven "
+         "weekday chains sat 41 % under the percentile); pain or a flag keeps the day before's goal; "
+         f"{p.step_window_days} days without a count restart it; ceiling {p.step_ceiling_under_60:,} (<60 y) / "
+         f"{p.step_ceiling_60_plus:,} (60+) unless your median is higher", "Adams 2013, 2017; Paluch 2022",
          "trials of adaptive goals; mortality cohort for the ceiling"),
         ("Strength", "2 sessions a week, 48 h apart, 3 x 8-12; at 3 x 12 pain-free, the next harder one",
          "WHO 2020; Lauersen 2014, 2018", "meta-analyses: strength work RR ~0.3 for sports injury"),
@@ -221,20 +223,26 @@ def data_quality(sources: pd.DataFrame, status: Status, athlete: str, *, max_fil
     own = sources[sources["athlete"] == athlete] if len(sources) else sources
     files = own[own["status"] != "archive"] if len(own) else own
     if len(files):
-        by_format = files.groupby(files["format"].fillna("unknown")).size().sort_index()
-        formats = ", ".join(f"{n:,} {fmt.upper()}" for fmt, n in by_format.items())
-        lines.append(f"Sources imported: {len(files):,} file(s) ({formats}); {int(files['n_sessions'].sum()):,} "
-                     f"session(s), {int(files['n_days'].sum()):,} step day(s).")
+        imported = files[files["status"] != "skipped"]
+        skipped = files[files["status"] == "skipped"]
+        if len(imported):
+            by_format = imported.groupby(imported["format"].map(format_name)).size()
+            formats = ", ".join(f"{n:,} {fmt}" for fmt, n in sorted(by_format.items(), key=lambda kv: (-kv[1], kv[0])))
+            lines.append(f"Files imported: {len(imported):,} ({formats}); {int(imported['n_sessions'].sum()):,} "
+                         f"session(s), {int(imported['n_days'].sum()):,} step day(s).")
+        else:
+            lines.append("Files imported: none holding sessions or daily steps.")
         dups = int(files["n_duplicates"].sum())
         lines.append(f"Duplicates merged: {dups:,} session(s) seen in more than one file were stored once."
                      if dups else "Duplicates merged: none.")
-        skipped = files[files["status"] == "skipped"]
         if len(skipped):
             reasons = skipped["error"] if "error" in skipped else pd.Series(None, index=skipped.index)
-            names = "; ".join(f"{p} ({r})" if isinstance(r, str) and r else str(p)
-                              for p, r in zip(skipped["path"].head(max_files), reasons.head(max_files), strict=True))
+            names = "; ".join(f"{export_name(p)} ({format_name(f)}: {r})" if isinstance(r, str) and r
+                              else f"{export_name(p)} ({format_name(f)})"
+                              for p, f, r in zip(skipped["path"].head(max_files), skipped["format"].head(max_files),
+                                                 reasons.head(max_files), strict=True))
             more = f" and {len(skipped) - max_files:,} more" if len(skipped) > max_files else ""
-            lines.append(f"Files skipped ({len(skipped):,}): recognised but holding no sessions or daily steps"
+            lines.append(f"Files skipped: {len(skipped):,}, recognised but holding no sessions or daily steps"
                          f": {names}{more}.")
         else:
             lines.append("Files skipped: none recorded. Files that failed to import are not stored; "
