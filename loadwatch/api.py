@@ -513,7 +513,7 @@ def _squad_entry_in(store: Store, job: _SquadJob) -> tuple[SquadRow, ReportData 
     if job.report:
         report_data = assemble(athlete=job.athlete, as_of=job.as_of, weeks=SQUAD_STATUS_WEEKS, full=full, plan=plan,
                                profile=data.profile, goals=_goal_history(data, job.as_of, full, GOAL_DAYS_AHEAD),
-                               sources=store.sources())
+                               sources=store.sources(), logs=data.logs)
     line = report_data.headline if report_data is not None else headline(full, data.profile)
     weeks = full.weeks
     long_runs = weeks["long_run_m"].iloc[-2:]
