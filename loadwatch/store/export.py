@@ -38,7 +38,8 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "resting_hr": (("athlete", "day", "bpm", "device", "sha256"), "athlete, day, device, sha256"),
 }
 JSON_COLUMNS = {("sessions", "hr_hist"), ("sessions", "gas_hist"), ("sessions", "power_hist"),
-                ("sessions", "best_gas_m_s"), ("sessions", "best_power_w"), ("logs", "payload"), ("sources", "warnings")}
+                ("sessions", "best_gas_m_s"), ("sessions", "best_power_w"), ("logs", "payload"),
+                ("sources", "warnings")}
 BOOL_COLUMNS = {("sessions", "recovered"), ("daily_steps", "is_primary")}
 
 
