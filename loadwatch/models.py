@@ -96,7 +96,12 @@ class ParsedFile:
 class Flag:
     """One overload warning. `severity` is info | caution | high; `value` and `threshold` are in the
     rule's own unit (fractions for ramps and spikes: 0.32 = 32 %); `evidence` names the study and how
-    strong it is; `message` is a plain sentence a runner can act on."""
+    strong it is; `message` is a plain sentence a runner can act on.
+
+    `limit` is the number the message tells the user to stay at or under, the very value the plan's caps
+    obey (`model.limits`), in `limit_unit`: "m" for a run or week distance, the metric's unit for a load
+    (TRIMP, ...); `limit_of` says what it bounds: "long_run" (the next long run) or "week" (the next 7
+    days). All three are None where the flag advises no number (the ACWR, form, a red flag)."""
 
     rule: str
     severity: str
@@ -105,11 +110,16 @@ class Flag:
     threshold: float
     message: str
     evidence: str
+    limit: float | None = None
+    limit_unit: str | None = None
+    limit_of: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {"rule": self.rule, "severity": self.severity, "day": self.day.isoformat(),
                 "value": json_number(self.value, 4), "threshold": json_number(self.threshold, 4),
-                "message": self.message, "evidence": self.evidence}
+                "message": self.message, "evidence": self.evidence, "limit": json_number(self.limit, 1),
+                "limit_unit": self.limit_unit if self.limit is not None else None,
+                "limit_of": self.limit_of if self.limit is not None else None}
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,16 +61,15 @@ def km(metres: float | None, *, missing: str = MISSING) -> str:
     return f"{metres / 1000:.1f} km" if metres is not None and finite(metres) else missing
 
 
-def km_rounded(metres: float) -> str:
-    """A distance as a flag states it: whole km from 10 km ("12 km"), else to 0.1 km."""
-    value = metres / 1000
-    return f"{value:.0f} km" if value >= 10 else f"{value:.1f} km"
+def amount(value: float | None, unit: str, *, missing: str = MISSING) -> str:
+    """A limit or an amount in its unit, the one way every limit is quoted (flags, plan, report):
+    "m" -> km to 0.1 km ("13.2 km", as `km`), any load unit -> a whole number ("417 TRIMP").
 
-
-def km_cap(metres: float) -> str:
-    """A cap rounded down (never up): whole km from 10 km, else to 0.1 km."""
-    value = metres / 1000
-    return f"{math.floor(value):.0f} km" if value >= 10 else f"{math.floor(value * 10) / 10:.1f} km"
+    Rounded to the nearest shown digit, never floored to a coarser one: a 16.5 km cap reads "16.5 km"
+    everywhere, not "16 km" in one place and "16.5 km" in another. The JSON carries the exact value."""
+    if value is None or not finite(value):
+        return missing
+    return km(value) if unit == "m" else f"{value:,.0f} {unit}"
 
 
 def pct(fraction: float | None, *, missing: str = MISSING) -> str:
@@ -167,6 +166,6 @@ def ordinal(number_text: str) -> str:
     return number_text + {"1": "st", "2": "nd", "3": "rd"}[number_text[-1]]
 
 
-__all__ = ["FORMAT_NAMES", "GENERAL_NOTE", "HEALTH_NOTE", "MISSING", "PAIN_WHERE_WORDS", "RED_FLAGS", "binary_size",
-           "day_label", "export_name", "finite", "format_name", "health_note", "hm", "hms", "json_number", "km",
-           "km_cap", "km_rounded", "number", "ordinal", "pct", "sentences", "utc_offset", "whole"]
+__all__ = ["FORMAT_NAMES", "GENERAL_NOTE", "HEALTH_NOTE", "MISSING", "PAIN_WHERE_WORDS", "RED_FLAGS", "amount",
+           "binary_size", "day_label", "export_name", "finite", "format_name", "health_note", "hm", "hms",
+           "json_number", "km", "number", "ordinal", "pct", "sentences", "utc_offset", "whole"]

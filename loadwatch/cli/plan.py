@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import api
-from ..wording import HEALTH_NOTE, km
+from ..wording import HEALTH_NOTE, amount, km
 from ._common import Context, echo_json
 
 if TYPE_CHECKING:
@@ -33,14 +33,18 @@ def print_plan(plan: Plan) -> None:
     click.echo(f"Next week: {plan.start:%a %d %b} - {plan.end:%a %d %b %Y} (the 7 days after {plan.as_of}).")
     if plan.lead:
         click.echo(f"\n{plan.lead}")
-    if caps.distance_max_m is not None:
-        click.echo(f"\nThe most: {km(caps.distance_max_m)}; we suggest: {km(caps.distance_suggested_m)}; "
-                   f"long run at most {km(caps.long_run_max_m)}.")
+    if caps.distance_max_m is not None and caps.distance_suggested_m is None:  # a red flag: no volume proposed
+        click.echo(f"\nOnly if a doctor allows running, and no more than they allow: at most "
+                   f"{amount(caps.distance_max_m, 'm')} in the week, easy runs only, none longer than "
+                   f"{amount(caps.long_run_max_m, 'm')}. We suggest no running volume until then.")
+    elif caps.distance_max_m is not None:
+        click.echo(f"\nThe most: {amount(caps.distance_max_m, 'm')}; we suggest: "
+                   f"{amount(caps.distance_suggested_m, 'm')}; long run at most {amount(caps.long_run_max_m, 'm')}.")
         extra = []
         if caps.duration_max_s is not None and caps.duration_suggested_s is not None:
             extra.append(f"{caps.duration_max_s / 60:.0f} min (suggest {caps.duration_suggested_s / 60:.0f})")
         if caps.weekly_max is not None and caps.weekly_suggested is not None:
-            extra.append(f"{caps.weekly_max:.0f} {caps.unit} (suggest {caps.weekly_suggested:.0f})")
+            extra.append(f"{amount(caps.weekly_max, caps.unit)} (suggest {amount(caps.weekly_suggested, caps.unit)})")
         if extra:
             click.echo("In time and load: at most " + "; ".join(extra) + ".")
     click.echo("\nWhy:")
@@ -52,6 +56,8 @@ def print_plan(plan: Plan) -> None:
             run = "rest"
         else:
             label = "long run" if d.run == "long" else "easy run"
+            if plan.mode == "red_flag":
+                label += ", if a doctor allows"
             run = label if d.run_distance_m is None else f"{label} {km(d.run_distance_m)}"
             if d.run_minutes is not None:
                 run += f" (~{d.run_minutes:.0f} min)"
@@ -81,6 +87,10 @@ def print_plan(plan: Plan) -> None:
 @click.pass_obj
 def plan_command(obj: Context, as_json: bool, exercises: bool) -> None:
     """Next week day by day: the most to do and what we suggest, runs, step goals, strength.
+
+    The plan never goes above a number a flag of `loadwatch status` tells you to stay at or
+    under (its JSON "limit"); with a red flag it proposes no running volume (the suggestions
+    are null and the days carry no distance): what a doctor allows comes first.
 
     \b
     --json prints {"caps": {"weekly_max", "weekly_suggested", "long_run_max_m", "unit", ...},

@@ -31,8 +31,12 @@ def status_command(obj: Context, weeks: int, metric: str, as_json: bool) -> None
     \b
     --json prints {"metric", "unit", "as_of", "weeks": [{"week", "load", "ramp", "ramp_4wk", "acwr",
                    "ctl", "atl", "tsb", "monotony", "strain", "long_run_m", "steps", ...}],
-                   "flags": [{"rule", "severity", "day", "value", "threshold", "message", "evidence"}],
+                   "flags": [{"rule", "severity", "day", "value", "threshold", "message", "evidence",
+                              "limit", "limit_unit", "limit_of"}],
                    "notes": [...]}   (changes are fractions: 0.32 = +32 %; NaN is null)
+    limit: the number the flag tells you to stay at or under, the one `plan` obeys; limit_unit
+    "m" for a distance, else the metric's unit (TRIMP, ...); limit_of "long_run" (the next long
+    run) or "week" (the next 7 days); all three null where a flag advises no number.
     acwr: the EWMA acute:chronic ratio averaged over the 7 days to the week's last day; tsb: form,
     yesterday's ctl - atl (TrainingPeaks, GoldenCheetah); load: a day with an unknown load (steps:
     no count; srpe: a session without RPE) counts as the week's average known day; strain is null

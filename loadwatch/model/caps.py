@@ -10,31 +10,40 @@ run km and run minutes alike:
   This bites after a spike week.
 - ACWR: the week that keeps the coupled ACWR at the end of next week <= acwr_high (Gabbett 2016):
   A / ((A + P) / 4) <= h  <=>  A <= h P / (4 - h), with P the last 21 days.
-- long run: <= long_run_cap x the longest run of the last 30 days (Frandsen et al., BJSM 2025),
-  leaving out runs that were themselves spikes (so it agrees with the spike flag's advice).
-The most = the lowest ceiling; we suggest = the most x (1 - margin). Recent pain: no increase (the
-most = last week's). Fewer than 28 days of data: at most last week's amount + ramp_caution.
+- hold: after a week that was too much (a session spike in the last 7 days, or a weekly ramp flag),
+  next week holds: at most the last 7 days, and at most the load of the flagged week (the number the
+  ramp flag quotes). "Hold next week" never means a rise on the week that was too much.
+- long run: <= long_run_cap x the longest run of the last 30 days that was not itself a spike
+  (`limits.long_run_limit`, Frandsen et al., BJSM 2025): the number the spike flag quotes.
+- pain: at most `limits.pain_ceiling` (the last 7 days or the usual week, the median of the last
+  four, whichever is less: a spike week is not the ceiling), and the long run no longer than a
+  typical easy run (`limits.typical_easy_run`).
+The most = the lowest ceiling, never above a number an active flag tells the user to stay at or
+under (`Flag.limit`); we suggest = the most x (1 - margin) (the plan may lower it to what its days
+add up to). Fewer than 28 days of runs: a starting plan, at most (1 + ramp_caution) x the most
+the runner did in any 7 days so far: never a cap below what they ran.
 The week planner that uses these is `model.plan`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..config import Profile
-from ..wording import json_number, km
+from ..models import Flag
+from ..wording import amount, json_number, km
 from .flags import PainState
-from .load import is_run, is_spike
+from .limits import LONG_RUN_WINDOW_DAYS, SERIES, long_run_limit, pain_ceiling, run_days
 from .pmc import CHRONIC_DAYS
 from .status import Status
 
-LONG_RUN_WINDOW_DAYS = 30
-SERIES = ("load", "distance_m", "duration_s")
+HOLD_RULES = ("session_spike", "weekly_ramp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +66,8 @@ class Caps:
     """The most next week should hold and what we suggest (the most minus the margin).
 
     weekly_*: load units (`unit`); distance in metres; duration in seconds; long run in metres.
-    None where there is nothing to base it on (no runs recorded)."""
+    None where there is nothing to base it on (no runs recorded), and the suggestions None where the
+    plan proposes no volume (a red flag: what a doctor allows comes first)."""
 
     unit: str
     weekly_max: float | None
@@ -70,6 +80,7 @@ class Caps:
     long_run_suggested_m: float | None
     binding: str
     ceilings: list[Ceiling] = field(default_factory=list)
+    long_run_why: str = ""  # what holds the long run below the 1.10 rule, if anything ("" when nothing)
 
     def as_json(self) -> dict[str, Any]:
         keys = ("weekly_max", "weekly_suggested", "distance_max_m", "distance_suggested_m", "duration_max_s",
@@ -80,28 +91,10 @@ class Caps:
 
 
 def run_frame(status: Status, as_of: date) -> pd.DataFrame:
-    """load (all sessions), distance_m and duration_s (runs only), longest run: one row per day up
-    to as_of over the last 35 days (0 on days without)."""
-    days = pd.date_range(as_of - timedelta(days=34), as_of, freq="D")
-    out = pd.DataFrame(index=days)
-    out["load"] = status.daily["load"].reindex(days).fillna(0.0) if len(status.daily) else 0.0
-    sessions = status.sessions
-    runs = sessions[is_run(sessions["sport"])] if len(sessions) else sessions
-    rday = pd.to_datetime(runs["day"]) if len(runs) else pd.Series(dtype="datetime64[ns]")
-    for col in ("distance_m", "duration_s"):
-        out[col] = runs[col].fillna(0.0).groupby(rday).sum().reindex(days, fill_value=0.0) if len(runs) else 0.0
-    out["long_run_m"] = runs["distance_m"].fillna(0.0).groupby(rday).max().reindex(days, fill_value=0.0) \
-        if len(runs) else 0.0
-    # the long-run base leaves out runs that were themselves spikes (> 10 % over their own 30-day
-    # longest), so one jump is not the platform for the next: the same cap `status` gives
-    spike = is_spike(runs["spike_class"].fillna("none")) \
-        if len(runs) and "spike_class" in runs else pd.Series(False, index=runs.index)
-    base = runs[~spike.to_numpy()] if len(runs) else runs
-    bday = pd.to_datetime(base["day"]) if len(base) else pd.Series(dtype="datetime64[ns]")
-    out["long_base_m"] = base["distance_m"].fillna(0.0).groupby(bday).max().reindex(days, fill_value=0.0) \
-        if len(base) else 0.0
-    out["runs"] = runs.groupby(rday).size().reindex(days, fill_value=0) if len(runs) else 0
-    return out
+    """load (all sessions), distance_m and duration_s (runs only), the day's longest run and long-run
+    base: one row per day up to as_of over the last 35 days (0 on days without); `limits.run_days`."""
+    load = status.daily["load"] if len(status.daily) else None
+    return run_days(status.sessions, as_of, load)
 
 
 def _ceiling(rule: str, values: pd.Series, reason: str) -> Ceiling:
@@ -112,9 +105,12 @@ def _ceiling(rule: str, values: pd.Series, reason: str) -> Ceiling:
 def _ceilings(daily: pd.DataFrame, profile: Profile, history_days: int) -> list[Ceiling]:
     last7 = daily[list(SERIES)].iloc[-7:].sum()
     if history_days < CHRONIC_DAYS:
-        ramp = last7 * (1 + profile.ramp_caution)
-        return [_ceiling("start", ramp, f"only {history_days} days of data: at most last week's "
-                        f"amount + {profile.ramp_caution:.0%}")]
+        # a starting plan from what the runner did: the most of any 7 days so far (never below it)
+        most7 = daily[list(SERIES)].rolling(7, min_periods=1).sum().max()
+        ramp = np.maximum(last7, most7) * (1 + profile.ramp_caution)
+        days = f"{history_days} day{'s' if history_days != 1 else ''}"
+        return [_ceiling("start", ramp, f"only {days} of runs: at most the most you did in any 7 "
+                        f"days so far + {profile.ramp_caution:.0%}")]
     mean4 = daily[list(SERIES)].iloc[-CHRONIC_DAYS:].sum() / 4
     prior21 = daily[list(SERIES)].iloc[-21:].sum()
     h = profile.acwr_high
@@ -130,22 +126,63 @@ def _ceilings(daily: pd.DataFrame, profile: Profile, history_days: int) -> list[
     ]
 
 
+def _hold(daily: pd.DataFrame, flags: Sequence[Flag], unit: str) -> Ceiling | None:
+    """The hold ceiling after a week that was too much: a session spike in the last 7 days or a weekly
+    ramp flag. At most the last 7 days in every series, and the load at most each ramp flag's `limit`
+    (the flagged finished week's load). None when no such flag is active."""
+    as_of = daily.index[-1]
+    recent = [f for f in flags if f.rule in HOLD_RULES and f.severity in ("caution", "high")
+              and (f.rule != "session_spike" or (as_of - pd.Timestamp(f.day)).days < 7)]
+    if not recent:
+        return None
+    hold = daily[list(SERIES)].iloc[-7:].sum()
+    for f in recent:
+        if f.rule == "weekly_ramp" and f.limit is not None and f.limit_unit == unit:
+            hold["load"] = np.fmin(hold["load"], f.limit)
+    what = " and ".join(sorted({"a session spike" if f.rule == "session_spike" else "a weekly ramp flag"
+                                for f in recent}))
+    return _ceiling("hold", hold, f"the last 7 days had {what}: hold, no rise on a week that was too much")
+
+
 def compute_caps(daily: pd.DataFrame, profile: Profile, *, unit: str, history_days: int,
-                 pain: PainState) -> Caps:
-    """Caps from a `run_frame` (last row = as_of)."""
+                 pain: PainState, flags: Sequence[Flag] = (), easy_run_m: float | None = None) -> Caps:
+    """Caps from a `run_frame` (last row = as_of), the active flags (`Status.flags`: the hold and
+    their limits) and the typical easy run (`limits.typical_easy_run`: the long run's limit with pain)."""
     ceilings = _ceilings(daily, profile, history_days)
+    hold = _hold(daily, flags, unit)
+    if hold is not None:
+        ceilings.append(hold)
+    long_limit = long_run_limit(daily, profile)
+    long_max = long_limit.limit_m if long_limit else np.nan
+    long_why = ""
+    if pain.recent:
+        rule = "red_flag" if pain.red_flag else "pain"
+        ceilings.append(_ceiling(rule, pain_ceiling(daily, history_days),
+                                 "pain logged: no increase, no more than the last 7 days or your usual week "
+                                 "(the median of the last 4), whichever is less"))
+        held = easy_run_m if easy_run_m else float(daily["long_run_m"].iloc[-7:].max())
+        if held < long_max:
+            long_max, long_why = held, ("your typical easy run, while pain is logged" if easy_run_m
+                                        else "the last 7 days' longest run, while pain is logged")
     table = pd.DataFrame([[c.load, c.distance_m, c.duration_s] for c in ceilings], columns=list(SERIES),
                          index=[c.rule for c in ceilings])
-    binding = str(table["load"].idxmin()) if table["load"].notna().any() else ceilings[0].rule
+    binding = ceilings[0].rule
+    column = "load" if table["load"].notna().any() else "distance_m"
+    lowest = table[column].min()
+    for c in reversed(ceilings):  # on a tie the later rule (pain, hold) is the reason
+        if getattr(c, column) <= lowest * (1 + 1e-9):
+            binding = c.rule
+            break
     most = table.min()
-    longest30 = float(daily["long_base_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max())
-    long_max = longest30 * profile.long_run_cap
-    if pain.recent:
-        last7 = daily[list(SERIES)].iloc[-7:].sum()
-        most = np.minimum(most, last7)
-        long_max = min(long_max, float(daily["long_run_m"].iloc[-7:].max()))
-        binding = "red_flag" if pain.red_flag else "pain"
-        ceilings = [*ceilings, _ceiling(binding, last7, "pain logged: no increase over the last 7 days")]
+    for f in flags:  # never above a number an active flag tells the user to stay at or under
+        if f.limit is None:
+            continue
+        if f.limit_of == "long_run":
+            long_max = float(np.fmin(long_max, f.limit))
+        elif f.limit_of == "week" and f.limit_unit == "m":
+            most["distance_m"] = np.fmin(most["distance_m"], f.limit)
+        elif f.limit_of == "week" and f.limit_unit == unit:
+            most["load"] = np.fmin(most["load"], f.limit)
     keep = 1 - profile.margin
     has_runs = float(daily["distance_m"].sum() + daily["duration_s"].sum()) > 0
 
@@ -157,10 +194,11 @@ def compute_caps(daily: pd.DataFrame, profile: Profile, *, unit: str, history_da
 
     load_max = float(most["load"]) if np.isfinite(most["load"]) and most["load"] > 0 else None
     dist, dur, long_m = pick(most["distance_m"]), pick(most["duration_s"]), pick(long_max)
-    if dist is not None and long_m is not None:
-        long_m = min(long_m, dist)  # a sparse history: one long run 5 weeks back must not outgrow the week
+    if dist is not None and long_m is not None and dist < long_m:
+        long_m = dist  # a sparse history: one long run 5 weeks back must not outgrow the week
+        long_why = long_why or "the week's distance cap"
     return Caps(unit, load_max, sug(load_max), dist, sug(dist), dur, sug(dur), long_m, sug(long_m), binding,
-                ceilings)
+                ceilings, long_why)
 
 
 def cap_notes(caps: Caps, profile: Profile, daily: pd.DataFrame) -> list[str]:
@@ -173,23 +211,20 @@ def cap_notes(caps: Caps, profile: Profile, daily: pd.DataFrame) -> list[str]:
         if caps.duration_max_s is not None and np.isfinite(c.duration_s):
             parts.append(f"{c.duration_s / 60:.0f} min")
         if np.isfinite(c.load):
-            parts.append(f"{c.load:.0f} {caps.unit}")
+            parts.append(amount(c.load, caps.unit))
         mark = " <- the lowest" if c.rule == caps.binding else ""
         notes.append(f"{c.rule} ceiling {' / '.join(parts)}: {c.reason}{mark}")
-    if caps.long_run_max_m is not None:
-        longest = float(daily["long_base_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max())
-        spiked = float(daily["long_run_m"].iloc[-LONG_RUN_WINDOW_DAYS:].max()) > longest
-        what = "longest run in 30 days that was not itself a spike" if spiked else "longest run in 30 days"
-        rule = longest * profile.long_run_cap
-        lower = ""
-        if caps.long_run_max_m < rule - 1:  # pain or the week's distance cap binds before the 1.10 rule
-            why = "the last 7 days' longest run, while pain is logged" if caps.binding in ("pain", "red_flag") \
-                else "the week's distance cap"
-            lower = f" would be {km(rule)}; held to {why}"
+    limit = long_run_limit(daily, profile)
+    if caps.long_run_max_m is not None and limit is not None:
+        what = "longest run of the last 30 days that was not itself a spike" if limit.spiked \
+            else "longest run of the last 30 days"
+        lower = f" would be {km(limit.limit_m)}; held to {caps.long_run_why}" if caps.long_run_why else ""
         notes.append(f"long run: at most {km(caps.long_run_max_m)} ({profile.long_run_cap:.2f} x your {what}, "
-                     f"{km(longest)}{lower}; Frandsen 2025)")
-    notes.append(f"we suggest the lowest ceiling - {profile.margin:.0%}: a little less than your head would like")
+                     f"{km(limit.base_m)}{lower}; Frandsen 2025)")
+    if caps.distance_suggested_m is not None:
+        notes.append(f"we suggest the lowest ceiling - {profile.margin:.0%}: a little less than your head would "
+                     "like")
     return notes
 
 
-__all__ = ["LONG_RUN_WINDOW_DAYS", "SERIES", "Caps", "Ceiling", "cap_notes", "compute_caps", "run_frame"]
+__all__ = ["HOLD_RULES", "LONG_RUN_WINDOW_DAYS", "SERIES", "Caps", "Ceiling", "cap_notes", "compute_caps", "run_frame"]

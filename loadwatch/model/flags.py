@@ -3,7 +3,9 @@
 Which flags are active as of a day (the windows):
 - session_spike: runs in the last SPIKE_ACTIVE_DAYS (14) days whose distance beat the 30-day longest by
   more than 10 % (Frandsen 2025). Two weeks, so a spike stays visible while the next long runs are
-  planned; the cap it suggests is built on the longest run *before* the spike.
+  planned. The cap it advises (`Flag.limit`) is the next long run's limit as of `as_of`, the one the
+  plan obeys (`limits.long_run_limit`): 1.10 x the longest run of the last 30 days that was not itself
+  a spike, so after two spikes in a row the base is the run before both of them.
 - weekly_ramp: the ISO week in progress (its load so far is a lower bound, so an excess is already
   certain) and the last complete week, each against the week before (Nielsen 2014).
 - acwr: the EWMA ratio averaged over the 7 days ending on `as_of` (`acwr_7d`, the value the weekly table
@@ -18,7 +20,11 @@ Which flags are active as of a day (the windows):
 - With --metric steps only the ramp and pain rules apply (daily walking is not training load: an even
   step count would always read as "monotonous").
 - pain_load / pain / pain_red_flag: pain logged in the last `pain_recent_days` days (with rising load:
-  the last 7 days above the 7 before), and red flags of the current pain episode.
+  the last 7 days above the 7 before), and red flags of the current pain episode (a month without pain
+  ends one: see `pain_state`). Pain's limit is `limits.pain_ceiling` (the last 7 days or the usual week,
+  whichever is less, in run distance); easy runs no longer than `limits.typical_easy_run`.
+- weekly_ramp on a finished week: its load is the limit of the next 7 days (hold; the plan obeys it).
+Every number a flag tells the user to stay at or under is in `Flag.limit`, quoted with `wording.amount`.
 """
 
 from __future__ import annotations
@@ -32,12 +38,14 @@ import pandas as pd
 
 from ..config import Profile
 from ..models import Flag
-from ..wording import PAIN_WHERE_WORDS, km_cap, km_rounded
+from ..wording import PAIN_WHERE_WORDS, amount, km
+from .limits import long_run_limit, pain_ceiling, run_days, run_history_days, typical_easy_run
 from .load import SPIKE_THRESHOLDS, is_spike, monday_of, week_start
 from .pmc import CTL_DAYS
 
 SEVERITY_ORDER = {"high": 0, "caution": 1, "info": 2}
 SPIKE_ACTIVE_DAYS = 14
+PAIN_EPISODE_GAP_DAYS = 30  # a month pain-free ends a back-pain episode (de Vet et al., Spine 2002)
 FORM_HISTORY_DAYS = CTL_DAYS  # no form verdict before the PMC has had one time constant of history
 
 EVIDENCE = {
@@ -54,7 +62,9 @@ EVIDENCE = {
             " intervals.icu's coaching heuristic, not trial evidence.",
     "monotony": "Foster 1998: illness followed high training monotony and strain, at individual thresholds;"
                 " the >2 cut-off is a coaching heuristic (fellrnr), not from the study.",
-    "pain": "loadwatch's rule from the training advice: while the back hurts, only easy runs and no increase.",
+    "pain": "loadwatch's rule from the training advice: while the back hurts, only easy runs, nothing hard and"
+            " no increase over the usual week. An episode ends after a month pain-free (de Vet et al., Spine"
+            " 2002).",
     "pain_red_flag": "Common back-pain warning signs (pain spreading into a leg, numbness or tingling, pain"
                      " that does not settle): a reason to see a doctor, not something to train through.",
 }
@@ -94,8 +104,14 @@ def pain_logs(logs: pd.DataFrame | None, as_of: date) -> pd.DataFrame:
 def pain_state(logs: pd.DataFrame, *, as_of: date, profile: Profile) -> PainState:
     """The pain picture as of `as_of` from the `pain` logs (level 0 = pain-free, not counted).
 
-    An episode is a run of pain days with gaps of at most pain_recent_days; only the episode that
-    is still recent counts for red flags, so a spell of sciatica months ago does not block today.
+    An episode is a run of pain days with no gap longer than PAIN_EPISODE_GAP_DAYS (30) between them:
+    pain that comes back every week or so (logged every 8 days for 9 weeks) is one episode that has lasted
+    56 days, so the "more than pain_doctor_days: see a doctor" rule fires. A month without pain ends an
+    episode, as in the consensus definition of a back-pain episode (de Vet et al., Spine 2002: a period of
+    pain "preceded and followed by at least one month without" it). A gap of more than pain_recent_days
+    (7) used to start a new episode, so pain on and off never reached the 14 days. Only the
+    episode that is still recent counts for red flags, so a spell of sciatica months ago does not block
+    today.
     """
     pain = pain_logs(logs, as_of)
     if pain.empty:
@@ -108,7 +124,7 @@ def pain_state(logs: pd.DataFrame, *, as_of: date, profile: Profile) -> PainStat
     window = pd.to_datetime(pain["day"]) >= pd.Timestamp(as_of - timedelta(days=profile.pain_recent_days - 1))
     upper = bool((pain.loc[window, "where"] == "upper").any())
     gaps = days.diff().dt.days.fillna(0)
-    episode_start = days[(gaps > profile.pain_recent_days)].max() if (gaps > profile.pain_recent_days).any() \
+    episode_start = days[(gaps > PAIN_EPISODE_GAP_DAYS)].max() if (gaps > PAIN_EPISODE_GAP_DAYS).any() \
         else days.iloc[0]
     episode = pain[pd.to_datetime(pain["day"]) >= episode_start]
     reasons: list[str] = []
@@ -143,7 +159,7 @@ def evaluate(*, sessions: pd.DataFrame, daily: pd.DataFrame, weeks: pd.DataFrame
         flags += _acwr_flags(today, profile, as_of)
         flags += _form_flags(today, profile, as_of, metric)
         flags += _monotony_flags(today, profile, as_of)
-    flags += _pain_flags(daily, logs, profile, as_of)
+    flags += _pain_flags(daily, logs, profile, as_of, sessions)
     return sorted(flags, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), -f.day.toordinal(), f.rule))
 
 
@@ -204,13 +220,20 @@ def _spike_flags(sessions: pd.DataFrame, profile: Profile, as_of: date) -> list[
     recent = sessions[(days > pd.Timestamp(as_of - timedelta(days=SPIKE_ACTIVE_DAYS))) &
                       (days <= pd.Timestamp(as_of)) & is_spike(sessions["spike_class"])]
     flags = []
+    # the advice is the next long run's limit as of today, the one the plan's caps obey (`limits`):
+    # 1.10 x the longest run of the last 30 days that was not itself a spike
+    limit = long_run_limit(run_days(sessions, as_of), profile) if len(recent) else None
     for row in recent.itertuples():
-        cap = row.longest_prior_30d_m * profile.long_run_cap
-        msg = (f"{_day_name(row.day, as_of)} {km_rounded(row.distance_m)} run was {row.spike:.0%} longer than your"
-               f" longest run in the 30 days before it ({km_rounded(row.longest_prior_30d_m)}): a {row.spike_class}"
-               f" spike. Keep the next long run at or under {km_cap(cap)}.")
+        msg = (f"{_day_name(row.day, as_of)} {km(row.distance_m)} run was {row.spike:.0%} longer than your"
+               f" longest run in the 30 days before it ({km(row.longest_prior_30d_m)}): a {row.spike_class}"
+               " spike.")
+        if limit is not None:
+            base = "that was not itself a spike, " if limit.spiked else ""
+            msg += (f" Keep the next long run at or under {km(limit.limit_m)} ({profile.long_run_cap:.2f} x"
+                    f" your longest run of the last 30 days {base}{km(limit.base_m)}).")
         flags.append(Flag("session_spike", "caution" if row.spike_class == "small" else "high", row.day,
-                          float(row.spike), SPIKE_THRESHOLDS[row.spike_class], msg, EVIDENCE["session_spike"]))
+                          float(row.spike), SPIKE_THRESHOLDS[row.spike_class], msg, EVIDENCE["session_spike"],
+                          limit.limit_m if limit else None, "m", "long_run"))
     return flags
 
 
@@ -242,8 +265,12 @@ def _ramp_flags(weeks: pd.DataFrame, profile: Profile, as_of: date, unit: str) -
             day = (monday + pd.Timedelta(days=6)).date()
             which, coming = ("This", "next") if label == "this" else ("Last", "next" if week_over else "this")
             msg = (f"{which} week's load ({load:.0f} {unit}) was {ramp:.0%} above the week before ({before:.0f})."
-                   f" Do not add more {coming} week: stay at or under {load:.0f}.")
-        flags.append(Flag("weekly_ramp", severity, day, float(ramp), threshold, msg, EVIDENCE["weekly_ramp"]))
+                   f" Do not add more {coming} week: stay at or under {amount(load, unit)}.")
+        # a finished week that was too much is the limit of the next 7 days (the plan holds to it);
+        # a week in progress advises no number (the rest of it easy)
+        limit = float(load) if not (label == "this" and not week_over) else None
+        flags.append(Flag("weekly_ramp", severity, day, float(ramp), threshold, msg, EVIDENCE["weekly_ramp"],
+                          limit, unit, "week"))
     return flags
 
 
@@ -283,10 +310,26 @@ def _monotony_flags(today: pd.Series, profile: Profile, as_of: date) -> list[Fla
     return [Flag("monotony", "caution", as_of, float(mono), profile.monotony_high, msg, EVIDENCE["monotony"])]
 
 
-def _pain_flags(daily: pd.DataFrame, logs: pd.DataFrame, profile: Profile, as_of: date) -> list[Flag]:
+def pain_advice(sessions: pd.DataFrame, as_of: date) -> tuple[str, float | None]:
+    """What pain means for the next 7 days, in words, and the week's run distance limit (None without
+    runs): easy runs only, none longer than a typical easy run, no intensity, and no more than
+    `limits.pain_ceiling` (the last 7 days or the usual week, whichever is less): the numbers the plan keeps."""
+    ceiling = pain_ceiling(run_days(sessions, as_of), run_history_days(sessions, as_of))["distance_m"]
+    easy = typical_easy_run(sessions, as_of)
+    if not ceiling > 0:
+        return "Only easy runs, nothing hard, and no increase until it settles.", None
+    longest = f", none longer than your typical easy run ({km(easy)})" if easy else ""
+    return (f"Only easy runs{longest}, nothing hard (no intervals, hills or races), and at most"
+            f" {km(ceiling)} of running in the next 7 days (no more than your usual week) until it settles.",
+            float(ceiling))
+
+
+def _pain_flags(daily: pd.DataFrame, logs: pd.DataFrame, profile: Profile, as_of: date,
+                sessions: pd.DataFrame | None = None) -> list[Flag]:
     state = pain_state(logs, as_of=as_of, profile=profile)
     if not state.recent or state.last_day is None:
         return []
+    advice, limit = pain_advice(sessions if sessions is not None else pd.DataFrame(), as_of)
     flags = []
     where = _last_where(logs, state.last_day)
     last7 = float(daily["load"].iloc[-7:].sum()) if len(daily) else 0.0
@@ -294,15 +337,16 @@ def _pain_flags(daily: pd.DataFrame, logs: pd.DataFrame, profile: Profile, as_of
     rise = last7 / prev7 - 1 if prev7 and np.isfinite(prev7) and prev7 > 0 else np.nan
     pain_on = f"You logged {where} pain on {state.last_day:%a} {state.last_day.day} {state.last_day:%b}"
     if np.isfinite(rise) and rise > 0:
-        msg = (f"{pain_on} and your load is rising ({rise:.0%} above the 7 days before). Only easy runs and no"
-               " increase until it settles.")
-        flags.append(Flag("pain_load", "high", state.last_day, float(rise), 0.0, msg, EVIDENCE["pain"]))
+        msg = f"{pain_on} and your load is rising ({rise:.0%} above the 7 days before). {advice}"
+        flags.append(Flag("pain_load", "high", state.last_day, float(rise), 0.0, msg, EVIDENCE["pain"],
+                          limit, "m", "week"))
     else:
-        msg = f"{pain_on}. Only easy runs and no increase until it settles."
+        msg = f"{pain_on}. {advice}"
         flags.append(Flag("pain", "caution", state.last_day, float(np.nan_to_num(rise, nan=0.0)), 0.0, msg,
-                          EVIDENCE["pain"]))
+                          EVIDENCE["pain"], limit, "m", "week"))
     if state.red_flag:
-        msg = f"See a doctor before training hard: you logged {', '.join(state.reasons)}."
+        msg = (f"See a doctor before training hard: you logged {', '.join(state.reasons)}. Run no more than"
+               " the doctor allows, and no strength session until the back has been checked.")
         flags.append(Flag("pain_red_flag", "high", state.last_day, float(len(state.reasons)), 1.0, msg,
                           EVIDENCE["pain_red_flag"]))
     return flags
@@ -313,5 +357,5 @@ def _last_where(logs: pd.DataFrame, day: date) -> str:
     where = rows["payload"].iloc[-1].get("where") if len(rows) else None
     return PAIN_WHERE_WORDS.get(str(where), "") or "some"
 
-__all__ = ["EVIDENCE", "PainState", "evaluate", "goal_hold_days", "hold_events", "pain_logs", "pain_state",
-           "ramp_severity"]
+__all__ = ["EVIDENCE", "PAIN_EPISODE_GAP_DAYS", "PainState", "evaluate", "goal_hold_days", "hold_events",
+           "pain_advice", "pain_logs", "pain_state", "ramp_severity"]

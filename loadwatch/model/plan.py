@@ -1,16 +1,28 @@
 """Next week's plan: caps ("a little less than your head would like"), runs, step goals, strength.
 
 Next week is the 7 days after `as_of` (as_of+1 .. as_of+7), so a plan made on any day covers a
-full week. The caps (the most next week should hold and what we suggest: ramp, 4-week ramp, ACWR
-and long-run ceilings, with their sources) are computed in `model.caps`. Recent pain: no
-increase (the most = last week's, all runs easy); a red flag: the same, strength paused, "see a
-doctor" first. Fewer than 28 days of runs: a cautious starting plan from what there is, and the
-plan says so.
+full week. The caps (the most next week should hold and what we suggest: ramp, 4-week ramp, ACWR,
+hold and long-run ceilings, with their sources) are computed in `model.caps`; the plan never goes
+above a number an active flag quotes (`Flag.limit`).
+
+The days: one long run on its usual weekday and easy runs spread out. The long run takes at most
+half the week and its cap; each easy run is no longer than the runner's typical easy run
+(`limits.typical_easy_run`, the median of the last 4 weeks' runs other than each week's longest) and
+shorter than the long run (by the margin); what the easy runs cannot take goes to the long run up to
+its cap. The days add up to "we suggest": where the runner's usual runs add up to less than the
+ceiling's suggestion, the suggestion is lowered to what they add up to, and a note says so (no extra
+runs to fill a ceiling).
+
+Recent pain: no increase over the last 7 days or the usual week (whichever is less), every run easy
+and no longer than a typical easy run, nothing hard. A red flag: "see a doctor" first, no running
+volume proposed (the suggestions are None and the days carry no distance: what the doctor allows comes
+first; the caps are the most if they allow running), strength paused. Fewer than 28 days of runs: a
+starting plan from what the runner did, with a note of how many days it rests on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
@@ -20,10 +32,11 @@ import pandas as pd
 
 from ..config import Profile
 from ..errors import NoData
-from ..wording import json_number
+from ..wording import json_number, km
 from .caps import Caps, cap_notes, compute_caps, run_frame
 from .flags import PainState, goal_hold_days, pain_state
 from .goals import upcoming_goals
+from .limits import run_history_days, typical_easy_run
 from .load import week_start
 from .pmc import CHRONIC_DAYS
 from .status import Status
@@ -130,9 +143,10 @@ def next_week(status: Status, steps: pd.DataFrame, logs: pd.DataFrame, profile: 
     start, end = as_of + timedelta(days=1), as_of + timedelta(days=7)
     pain = pain or pain_state(logs, as_of=as_of, profile=profile)
     daily = run_frame(status, as_of)
-    firsts = [d for d in (status.sessions["day"].min() if len(status.sessions) else None,) if d is not None]
-    history_days = (as_of - min(firsts)).days + 1 if firsts else 0
-    caps = compute_caps(daily, profile, unit=status.unit, history_days=history_days, pain=pain)
+    history_days = run_history_days(status.sessions, as_of)
+    easy_m = typical_easy_run(status.sessions, as_of)
+    caps = compute_caps(daily, profile, unit=status.unit, history_days=history_days, pain=pain,
+                        flags=status.flags, easy_run_m=easy_m)
     n_runs = _runs_per_week(daily, history_days)
     mode, lead, notes = _mode(pain, n_runs, history_days)
     notes += status.notes_of("stale")
@@ -143,13 +157,18 @@ def next_week(status: Status, steps: pd.DataFrame, logs: pd.DataFrame, profile: 
     kinds = run_days(start, n_runs, _long_weekday(daily))
     if pain.recent:
         kinds = ["easy" if k == "long" else k for k in kinds]
+    distances = _run_distances(kinds, caps, pain.recent, easy_m, profile)
+    caps, fitted = _fit_suggestion(caps, distances, red_flag=pain.red_flag)
+    if pain.red_flag:
+        distances = [None] * len(kinds)
+    elif fitted:
+        notes.append(fitted)
     goals = _step_goals(steps, profile, as_of, goal_hold_days(status.hold_days, logs, as_of))
     if not goals:
         notes.append("No daily steps stored: no step goals (import a phone or watch export with steps).")
     strength, session_days, strength_notes = _strength(kinds, logs, as_of, start, pain)
     notes += strength_notes
-    days = _days(start, kinds, _run_distances(kinds, caps, pain.recent), _pace_s_per_m(daily), goals, strength,
-                 session_days)
+    days = _days(start, kinds, distances, _pace_s_per_m(daily), goals, strength, session_days)
     notes += [f.message for f in status.flags if f.severity in ("caution", "high")]
     return Plan(as_of, start, end, mode, caps, days, lead, notes, strength)
 
@@ -158,11 +177,13 @@ def _mode(pain: PainState, n_runs: int, history_days: int) -> tuple[str, str | N
     """The plan's mode (red_flag | pain | no_runs | starting | normal), its lead line and first note."""
     if pain.red_flag:
         return "red_flag", (f"See a doctor first: you logged {', '.join(pain.reasons)}. This plan proposes no "
-                            "increase: easy runs only if they do not hurt, and no strength session until the back "
-                            "has been checked."), []
+                            "running volume: run only as much as the doctor allows, and then only easy runs that "
+                            "do not hurt, under the caps below; no strength session until the back has been "
+                            "checked."), []
     if pain.recent:
-        return "pain", None, [f"Pain logged on {pain.last_day}: easy runs only and no increase; the caps are last "
-                              "week's and the suggestion is lower."]
+        return "pain", None, [f"Pain logged on {pain.last_day}: easy runs only, none longer than a typical easy "
+                              "run, nothing hard (no intervals, hills or races), and no increase: the most is the "
+                              "last 7 days or your usual week, whichever is less, and the suggestion is lower."]
     if n_runs == 0:
         return "no_runs", None, []
     return ("starting" if history_days < CHRONIC_DAYS else "normal"), None, []
@@ -173,8 +194,10 @@ def _history_notes(n_runs: int, history_days: int) -> list[str]:
         return ["No runs recorded in the last 4 weeks, so there are no run caps. If you start (again), "
                 "begin with 2-3 easy runs of 20-30 minutes a week."]
     if history_days < CHRONIC_DAYS:
-        return [f"Only {history_days} days of data so far: this is a cautious starting plan (at most last "
-                "week's amount + 10 %); the caps become personal after 4 weeks."]
+        days = f"{history_days} day{'s' if history_days != 1 else ''}"
+        return [f"Only {days} of runs so far: this is a starting plan from what you did (at most the "
+                "most you ran in any 7 days + 10 %, the long run 1.10 x your longest); the caps become personal "
+                "after 4 weeks."]
     return []
 
 
@@ -224,21 +247,50 @@ def _days(start: date, kinds: list[str], distances: list[float | None], pace: fl
     return days
 
 
-def _run_distances(kinds: list[str], caps: Caps, pain: bool) -> list[float | None]:
+def _run_distances(kinds: list[str], caps: Caps, pain: bool, easy_m: float | None, profile: Profile
+                   ) -> list[float | None]:
+    """Each day's run distance: see the module doc. `easy_m`: the typical easy run (None when unknown)."""
     n = sum(k != "rest" for k in kinds)
     total = caps.distance_suggested_m
     if n == 0 or total is None:
         return [None] * len(kinds)
-    long_m = caps.long_run_suggested_m or 0.0
+    long_cap = caps.long_run_suggested_m or total
     if n == 1:
-        only = min(total, long_m) if long_m else total
+        only = min(total, long_cap)
         return [only if k != "rest" else None for k in kinds]
-    if pain or "long" not in kinds:
-        each = min(total / n, long_m) if long_m else total / n
+    if pain:  # every run easy: none longer than a typical easy run (the caps' long run with pain)
+        each = min(total / n, easy_m or long_cap)
         return [each if k != "rest" else None for k in kinds]
-    long_run = min(long_m, total * LONG_RUN_SHARE) if long_m else total * LONG_RUN_SHARE
-    easy = min((total - long_run) / (n - 1), long_run)
+    if "long" not in kinds:
+        each = min(total / n, long_cap, easy_m or np.inf)
+        return [each if k != "rest" else None for k in kinds]
+    long_run = min(long_cap, total * LONG_RUN_SHARE)
+    easy_cap = min(easy_m or np.inf, long_cap * (1 - profile.margin))
+    easy = min((total - long_run) / (n - 1), easy_cap)
+    long_run = min(long_cap, total - easy * (n - 1))  # what the easy runs cannot take, up to the long run's cap
+    easy = min(easy, long_run * (1 - profile.margin))  # shorter than the long run
     return [long_run if k == "long" else easy if k == "easy" else None for k in kinds]
+
+
+def _fit_suggestion(caps: Caps, distances: list[float | None], *, red_flag: bool) -> tuple[Caps, str | None]:
+    """The caps with "we suggest" equal to what the days add up to where they add up to less (the load and
+    time suggestions scaled alike), and the note saying so; with a red flag no suggestion at all."""
+    if red_flag:
+        return replace(caps, weekly_suggested=None, distance_suggested_m=None, duration_suggested_s=None,
+                       long_run_suggested_m=None), None
+    planned = sum(d for d in distances if d is not None)
+    suggested = caps.distance_suggested_m
+    if suggested is None or planned <= 0 or planned >= suggested * (1 - 1e-9):
+        return caps, None
+    ratio = planned / suggested
+    fitted = replace(caps, distance_suggested_m=planned,
+                     duration_suggested_s=None if caps.duration_suggested_s is None
+                     else caps.duration_suggested_s * ratio,
+                     weekly_suggested=None if caps.weekly_suggested is None else caps.weekly_suggested * ratio)
+    note = (f"We suggest {km(planned)}, not {km(suggested)} (the lowest ceiling - the margin): your usual runs "
+            f"(the long run at most {km(caps.long_run_suggested_m)}, easy runs no longer than your typical easy "
+            "run and shorter than the long run) add up to that; do not add runs to fill the ceiling.")
+    return fitted, note
 
 
 def _pace_s_per_m(daily: pd.DataFrame) -> float | None:

@@ -54,9 +54,13 @@ def glance_page(data: ReportData) -> Figure:
     caps = text.cap_rows(plan.caps)
     if caps:
         page.table([["", "The most", "We suggest"], *[list(r) for r in caps]], [2.3, 1.8, 1.8], size=10)
-        page.text(f"'The most' is the lowest of the rules' ceilings (binding: {plan.caps.binding}); "
-                  f"'we suggest' is {1 - data.profile.margin:.0%} of it: a little less than your head would "
-                  "like.", size=8, colour="#444444")
+        if plan.mode == "red_flag":
+            page.text("'The most' applies only if a doctor allows running, and never above what they allow: "
+                      "this plan proposes no running volume until then.", size=8, colour="#444444")
+        else:
+            page.text(f"'The most' is the lowest of the rules' ceilings (binding: {plan.caps.binding}), never above "
+                      f"a flag's limit; 'we suggest' is {1 - data.profile.margin:.0%} of it, or what the days add "
+                      "up to: a little less than your head would like.", size=8, colour="#444444")
     else:
         page.text("No run caps: no runs recorded in the last 4 weeks. If you start (again), begin with 2-3 easy "
                   "runs of 20-30 minutes a week. Import your watch's FIT files or a Strava export to see load.")
@@ -65,11 +69,13 @@ def glance_page(data: ReportData) -> Figure:
     return page.fig
 
 
-def _run_text(day: PlanDay) -> str:
+def _run_text(day: PlanDay, red_flag: bool = False) -> str:
     kind = day.run
     if kind == "rest":
         return "Rest"
     name = {"long": "Long run", "easy": "Easy run"}.get(kind, kind.capitalize())
+    if red_flag:  # no volume proposed: what a doctor allows comes first
+        return f"{name}, only if a doctor allows"
     parts = [name]
     if day.run_distance_m:
         parts.append(km(day.run_distance_m))
@@ -87,7 +93,8 @@ def plan_page(data: ReportData) -> Figure:
     rows = [["Day", "Run", "Step goal", "Strength"]]
     for day in plan.days:
         strength = f"Strength session, {day.strength_timing}" if day.strength else "-"
-        rows.append([day_label(day.day), _run_text(day), f"{day.step_goal:,}" if day.step_goal else "-", strength])
+        rows.append([day_label(day.day), _run_text(day, plan.mode == "red_flag"),
+                     f"{day.step_goal:,}" if day.step_goal else "-", strength])
     page.table(rows, [1.2, 2.0, 1.0, 2.8], size=9.5)
 
     session = next((d.strength for d in plan.days if d.strength), [])

@@ -22,6 +22,7 @@ from matplotlib.typing import RcKeyType
 
 from .._version import __version__
 from ..files import write_bytes
+from ..wording import amount
 from . import text
 from .data import PAGES, ReportData
 from .figures import fitness_figure, footer, steps_figure, weekly_load_figure
@@ -86,7 +87,8 @@ def summary_line(data: ReportData) -> str:
     line = f"{data.headline.text}. This week {load:,.0f} {data.status.unit}"
     caps = data.plan.caps
     if caps.weekly_max is not None and caps.weekly_suggested is not None:
-        line += f"; next week at most {caps.weekly_max:,.0f}, we suggest {caps.weekly_suggested:,.0f}"
+        line += (f"; next week at most {amount(caps.weekly_max, caps.unit)}, we suggest "
+                 f"{amount(caps.weekly_suggested, caps.unit)}")
     return line + "."
 
 

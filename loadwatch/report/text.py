@@ -28,7 +28,7 @@ from ..config import Profile
 from ..model.caps import Caps
 from ..model.load import is_run, week_start
 from ..model.status import Status
-from ..wording import export_name, format_name, hm, km, utc_offset, whole
+from ..wording import amount, export_name, format_name, hm, km, utc_offset, whole
 
 LIGHT_WEEK = -0.25  # a week this much below the one before reads as a lighter (down) week
 DASH = "\u2014"
@@ -159,11 +159,11 @@ def cap_rows(caps: Caps) -> list[tuple[str, str, str]]:
     def num(value: float | None, fmt: Any) -> str | None:
         return None if value is None or not math.isfinite(value) else fmt(value)
 
-    pairs = [
-        ("Weekly load", caps.weekly_max, caps.weekly_suggested, lambda v: f"{v:,.0f} {caps.unit}"),
-        ("Weekly running distance", caps.distance_max_m, caps.distance_suggested_m, km),
+    pairs = [  # limits through `wording.amount`, as the flags and the plan quote them
+        ("Weekly load", caps.weekly_max, caps.weekly_suggested, lambda v: amount(v, caps.unit)),
+        ("Weekly running distance", caps.distance_max_m, caps.distance_suggested_m, lambda v: amount(v, "m")),
         ("Weekly running time", caps.duration_max_s, caps.duration_suggested_s, hm),
-        ("Long run", caps.long_run_max_m, caps.long_run_suggested_m, km),
+        ("Long run", caps.long_run_max_m, caps.long_run_suggested_m, lambda v: amount(v, "m")),
     ]
     for label, most, suggest, fmt in pairs:
         m, s = num(most, fmt), num(suggest, fmt)
@@ -202,8 +202,10 @@ def method_rows(profile: Profile, metric: str) -> list[tuple[str, str, str, str]
         ("Monotony, strain", f"mean / SD of daily load over 7 days, above {p.monotony_high:g} flagged; "
          "strain = week x monotony", "Foster 1998; fellrnr", "the cut-off is a heuristic"),
         ("Next week's caps", f"lowest of: last week +{p.ramp_caution:.0%}, 4-week mean +{p.ramp_high:.0%}, "
-         f"ACWR <= {p.acwr_high:g}; long run <= {p.long_run_cap:.2f} x 30-day longest; suggest = most - "
-         f"{p.margin:.0%}", "loadwatch, from the rules above", "as strong as the rule that binds"),
+         f"ACWR <= {p.acwr_high:g}, a flag's limit; after a spike or ramp flag, at most last week; long run <= "
+         f"{p.long_run_cap:.2f} x the 30-day longest that was no spike; suggest = most - {p.margin:.0%}. "
+         "Pain: <= usual week, easy runs only; a month pain-free ends an episode",
+         "loadwatch; de Vet 2002", "as strong as the rule that binds"),
         ("Step goals", f"{p.step_percentile:g}th percentile of the last {p.step_window_days} days, never below "
          f"their median, above it rising at most +{p.step_weekly_rise:.0%} a week as one chain (changed: seven "
          "weekday chains sat 41 % under the percentile); pain or a flag keeps the day before's goal; "

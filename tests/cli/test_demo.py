@@ -29,7 +29,7 @@ N_SESSIONS, N_DAYS = 87, 140
 # per-file days: 134 watch days + 140 phone days; the store keeps one primary per day (140).
 SUMMARY = f"Imported {N_FILES} file(s) ({N_SESSIONS} new session(s), {134 + 140} day(s) of steps);" \
           " 0 already imported, 0 duplicate(s), 0 skipped, 0 failed."
-SPIKE = "Sun 8 Nov's 21 km run was 40% longer than your longest run in the 30 days before it (15 km)"
+SPIKE = "Sun 8 Nov's 21.0 km run was 40% longer than your longest run in the 30 days before it (15.0 km)"
 
 
 def _pdf_text(path: Path) -> list[str]:

@@ -17,7 +17,8 @@ from tests.helpers import DATA
 
 WEEK_KEYS = {"week", "days", "load", "ramp", "base_4wk", "ramp_4wk", "acwr", "ctl", "atl", "tsb", "monotony", "strain",
              "long_run_m", "distance_m", "duration_s", "runs", "steps", "steps_ramp"}
-FLAG_KEYS = {"rule", "severity", "day", "value", "threshold", "message", "evidence"}
+FLAG_KEYS = {"rule", "severity", "day", "value", "threshold", "message", "evidence", "limit", "limit_unit",
+             "limit_of"}
 
 
 @pytest.fixture
@@ -54,6 +55,9 @@ def test_status_json_shape_and_values(runner, athlete_db: Path) -> None:
     assert set(spike) == FLAG_KEYS
     # 17 km vs the 12 km of 4 May: 17/12 - 1 = 0.41667
     assert spike["value"] == pytest.approx(0.417, abs=1e-3) and spike["day"] == "2024-05-12"
+    # the next long run's limit as numbers (issue 13), the number the plan obeys: the 12 km run of 4 May was
+    # itself a small spike (+20 % over the 10 km runs), so the base is 10 km: 1.10 x 10 = 11 km
+    assert (spike["limit"], spike["limit_unit"], spike["limit_of"]) == (11_000, "m", "long_run")
     assert spike["severity"] == "high" and data["flags"][0]["severity"] == "high"
     assert any("without heart rate or RPE" in n for n in data["notes"])
 
@@ -83,8 +87,11 @@ def test_status_text(runner, athlete_db: Path) -> None:
     assert lines[0] == "Status as of Mon 2024-05-13 (load in TRIMP, 1 of 7 days so far)"
     assert lines[3].split() == ["Week", "of", "Load", "Ramp", "Long", "run", "ACWR", "Form", "Monot.", "Steps"]
     assert "Flags (most serious first):" in lines
-    assert "  HIGH    Sunday's 17 km run was 42% longer than your longest run in the 30 days before it (12 km): a" \
-           " moderate spike. Keep the next long run at or under 13 km." in lines
+    # issue 13: the cap is the plan's (spike runs left out of the base: the 12 km run was a small spike),
+    # quoted as the plan quotes it; it was "13 km" (1.10 x 12 km, floored)
+    assert "  HIGH    Sunday's 17.0 km run was 42% longer than your longest run in the 30 days before it (12.0 km):" \
+           " a moderate spike. Keep the next long run at or under 11.0 km (1.10 x your longest run of the last 30" \
+           " days that was not itself a spike, 10.0 km)." in lines
     assert result.output.count(HEALTH_NOTE) == 1 and lines[-1] == HEALTH_NOTE
 
 

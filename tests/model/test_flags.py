@@ -36,9 +36,12 @@ def test_session_spike_flag_in_plain_words(store: Store) -> None:
     flag = flags[0]
     assert (flag.severity, flag.day, flag.threshold) == ("high", date(2024, 5, 19), 0.30)
     assert flag.value == pytest.approx(18 / 13 - 1)
-    # next long run cap: 1.10 x 13 km = 14.3 km, rounded down to 14 km
-    assert flag.message == ("Sunday's 18 km run was 38% longer than your longest run in the 30 days before it"
-                            " (13 km): a moderate spike. Keep the next long run at or under 14 km.")
+    # next long run cap: 1.10 x 13 km = 14.3 km, quoted as the plan quotes it (issue 13: no longer floored
+    # to "14 km"), and carried in the JSON as the number the plan obeys
+    assert flag.message == ("Sunday's 18.0 km run was 38% longer than your longest run in the 30 days before it"
+                            " (13.0 km): a moderate spike. Keep the next long run at or under 14.3 km (1.10 x your"
+                            " longest run of the last 30 days that was not itself a spike, 13.0 km).")
+    assert (flag.limit, flag.limit_unit, flag.limit_of) == (pytest.approx(14_300), "m", "long_run")
     assert "Frandsen" in flag.evidence and "1.64" in flag.evidence
 
 
@@ -49,7 +52,7 @@ def test_small_spike_is_caution_and_value_is_a_fraction(store: Store) -> None:
     flag = _by_rule(_status(store, date(2024, 5, 10)).flags, "session_spike")[0]
     assert flag.severity == "caution" and flag.threshold == 0.10
     assert round(flag.value, 3) == 0.167
-    assert flag.message.startswith("Today's 14 km run was 17% longer")
+    assert flag.message.startswith("Today's 14.0 km run was 17% longer")
 
 
 def test_spike_is_active_for_fourteen_days_only(store: Store) -> None:
@@ -158,8 +161,12 @@ def test_pain_while_load_rises_is_high(store: Store) -> None:
     pain = _by_rule(status.flags, "pain_load")[0]
     # last 7 days 7 x 45 = 315 min vs 7 x 30 = 210 before: +50 %
     assert pain.severity == "high" and pain.value == pytest.approx(0.5)
+    # 14 days of 5 km a day: the last 7 days and the usual week are 35 km; the typical easy run 5 km
     assert pain.message == ("You logged upper-back pain on Mon 13 May and your load is rising (50% above the 7"
-                            " days before). Only easy runs and no increase until it settles.")
+                            " days before). Only easy runs, none longer than your typical easy run (5.0 km), nothing"
+                            " hard (no intervals, hills or races), and at most 35.0 km of running in the next 7 days"
+                            " (no more than your usual week) until it settles.")
+    assert (pain.limit, pain.limit_unit, pain.limit_of) == (pytest.approx(35_000), "m", "week")
 
 
 def test_walker_without_a_watch_gets_the_weekly_step_picture(store: Store) -> None:
