@@ -1,10 +1,11 @@
 """`loadwatch cohort analyze`: per athlete (one Dask task per partition: no shuffle), what `status` computes.
 
-Each task reads one partition back into a scratch store (`dataset.fill_store`) and runs what
-`api.status` runs on it: `api.athlete_data` (the store's frames and the profile) and
-`model.status.compute_status` with the same arguments, over every ISO week from the athlete's first day
-to the evaluation day (`--as-of`, else the athlete's last day with data), so each week's row equals the
-week in `loadwatch status --json --weeks N` for that athlete. Results, one Parquet file per athlete per
+Each task reads one partition back into a scratch store (`dataset.fill_store`) and calls `api.status` on
+it, the very call `loadwatch status` makes (`api.athlete_data`: the store's frames and the profile, then
+the pure `model.status.compute_status` with its arguments), over every ISO week from the athlete's first
+day to the evaluation day (`--as-of`, else the athlete's last day with data), so each week's row equals
+the week in `loadwatch status --json --as-of DAY --weeks N` for that athlete, and stays equal whatever
+the model and `api.status` pass to it next. Results, one Parquet file per athlete per
 table (written under a temporary name, then renamed):
 
     RESULTS/weekly/    athlete + the fields of a week in `status --json` (week a date; numbers as there)
@@ -102,7 +103,7 @@ def analyze_athlete(root: str, athlete: str, out: str, as_of: date | None, metri
     import pyarrow as pa
 
     from ..model.load import is_run, monday_of
-    from ..model.status import WEEK_JSON_COLUMNS, compute_status
+    from ..model.status import WEEK_JSON_COLUMNS
 
     tables = dataset.read_partition(Path(root) / dataset.partition_name(athlete))
     with tempfile.TemporaryDirectory(prefix="loadwatch-cohort-") as scratch:
@@ -110,37 +111,39 @@ def analyze_athlete(root: str, athlete: str, out: str, as_of: date | None, metri
         try:
             dataset.fill_store(store, athlete, tables)
             data = api.athlete_data(store, athlete)
+            firsts = [f["day"].min() for f in (data.sessions, data.steps) if len(f)]
+            lasts = [f["day"].max() for f in (data.sessions, data.steps) if len(f)]
+            day = api.evaluation_day(as_of or max(lasts)) if lasts else None
+            status = None
+            if day is not None and min(firsts) <= day:
+                # the call `loadwatch status --as-of DAY --weeks N` makes, N reaching back to the first week
+                n_weeks = (monday_of(day) - monday_of(min(firsts))).days // 7 + 1
+                status = api.status(store, athlete, as_of=day, weeks=n_weeks, metric=metric)
         finally:
             store.close()
     row: dict[str, Any] = {"athlete": athlete, "status": "ok", "as_of": None, "first_day": None, "weeks": 0,
                            "sessions": 0, "runs": 0, "steps_days": len(data.steps), "flags": 0}
-    firsts = [f["day"].min() for f in (data.sessions, data.steps) if len(f)]
-    lasts = [f["day"].max() for f in (data.sessions, data.steps) if len(f)]
     weekly = _weekly(athlete, [], WEEK_JSON_COLUMNS)
     flags = _flag_schema().empty_table()
     sessions = _sessions(athlete, data.sessions.iloc[0:0])
     quality = _quality(tables, data.sessions.iloc[0:0].assign(load_source=[]))
-    if not firsts:
+    if day is None:
         row["status"] = "no data"
     else:
-        day = api.evaluation_day(as_of or max(lasts))
         row.update(as_of=day, first_day=min(firsts))
-        if min(firsts) > day:
-            row["status"] = f"nothing on or before {day.isoformat()}"
-        else:
-            n_weeks = (monday_of(day) - monday_of(min(firsts))).days // 7 + 1
-            status = compute_status(data.sessions, data.steps, data.logs, data.profile, as_of=day, weeks=n_weeks,
-                                    metric=metric)
-            shown_json = status.as_json()
-            columns = tuple(k for k in shown_json["weeks"][0] if k != "week") if shown_json["weeks"] else ()
-            weekly = _weekly(athlete, shown_json["weeks"], columns)
-            flags = pa.Table.from_pylist([{"athlete": athlete, **f, "day": date.fromisoformat(f["day"])}
-                                          for f in shown_json["flags"]], schema=_flag_schema())
-            sessions = _sessions(athlete, status.sessions)
-            quality = _quality(tables, status.sessions)
-            row.update(weeks=len(shown_json["weeks"]), sessions=len(status.sessions),
-                       runs=int(is_run(status.sessions["sport"]).sum()) if len(status.sessions) else 0,
-                       flags=len(shown_json["flags"]))
+    if day is not None and status is None:
+        row["status"] = f"nothing on or before {day.isoformat()}"
+    elif status is not None:
+        shown_json = status.as_json()
+        columns = tuple(k for k in shown_json["weeks"][0] if k != "week") if shown_json["weeks"] else ()
+        weekly = _weekly(athlete, shown_json["weeks"], columns)
+        flags = pa.Table.from_pylist([{"athlete": athlete, **f, "day": date.fromisoformat(f["day"])}
+                                      for f in shown_json["flags"]], schema=_flag_schema())
+        sessions = _sessions(athlete, status.sessions)
+        quality = _quality(tables, status.sessions)
+        row.update(weeks=len(shown_json["weeks"]), sessions=len(status.sessions),
+                   runs=int(is_run(status.sessions["sport"]).sum()) if len(status.sessions) else 0,
+                   flags=len(shown_json["flags"]))
     row.update(quality)
     for name, data_table in (("weekly", weekly), ("sessions", sessions), ("flags", flags)):
         dataset.write_file_atomically(data_table, result_file(Path(out), name, athlete))

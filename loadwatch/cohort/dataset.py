@@ -4,7 +4,7 @@
     DATASET/athlete=<name>/sessions.parquet         sessions, `hr_hist` a map bpm -> seconds
     DATASET/athlete=<name>/session_sources.parquet  each file's version of a session (the store's dedupe)
     DATASET/athlete=<name>/daily_steps.parquet      daily steps by source, `is_primary` marks the one counted
-    DATASET/athlete=<name>/logs.parquet, profile.parquet
+    DATASET/athlete=<name>/logs.parquet, profile.parquet, and any table a later schema gives an athlete
 
 The columns are the store's own (`store/schema.py`), less `athlete`, which is the folder (hive
 partitioning, the name URI-encoded): pandas, DuckDB (`read_parquet('DATASET/*/sessions.parquet',
@@ -76,6 +76,15 @@ def _hist_type() -> pa.DataType:
     return pa.map_(pa.int32(), pa.float64())
 
 
+def athlete_tables(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """TABLES, then any other table of the store's schema that holds an athlete's rows (a later migration's,
+    e.g. resting_hr), in the schema's order."""
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+    more = [n for n in names if n not in TABLES and not n.startswith("sqlite_")
+            and any(c[1] == "athlete" for c in conn.execute(f"PRAGMA table_info({n})"))]
+    return (*TABLES, *more)
+
+
 def tables_of(conn: sqlite3.Connection, athlete: str, failed: list[dict[str, Any]] | None = None
               ) -> dict[str, pa.Table]:
     """The store's rows of `athlete` as Arrow tables (no `athlete` column); `failed` ledger rows (files that
@@ -83,7 +92,7 @@ def tables_of(conn: sqlite3.Connection, athlete: str, failed: list[dict[str, Any
     import pyarrow as pa
 
     out = {}
-    for table in TABLES:
+    for table in athlete_tables(conn):
         columns = [(row[1], row[2]) for row in conn.execute(f"PRAGMA table_info({table})")]
         names = [name for name, _ in columns if name != "athlete"]
         if table == "session_sources":
@@ -112,7 +121,7 @@ def fill_store(store: Store, athlete: str, tables: dict[str, pa.Table]) -> None:
     """Put a partition's rows back into a (new, empty) store, in one transaction: the store is then what
     importing the partition's files had made (failed ledger rows stay out, as an import keeps them out)."""
     with store.transaction() as conn:
-        for table in TABLES:
+        for table in athlete_tables(conn):
             data = tables.get(table)
             if data is None or data.num_rows == 0:
                 continue
@@ -131,10 +140,11 @@ def fill_store(store: Store, athlete: str, tables: dict[str, pa.Table]) -> None:
                                  values)
 
 
-def read_partition(folder: Path, tables: tuple[str, ...] = TABLES) -> dict[str, pa.Table]:
+def read_partition(folder: Path) -> dict[str, pa.Table]:
+    """Every table of a partition, by name."""
     import pyarrow.parquet as pq
 
-    return {t: pq.read_table(folder / f"{t}.parquet") for t in tables if (folder / f"{t}.parquet").exists()}
+    return {p.stem: pq.read_table(p) for p in sorted(folder.glob("*.parquet"))}
 
 
 def known_files(folder: Path) -> set[str]:
