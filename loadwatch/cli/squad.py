@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from .. import api
-from ..model.squad import COLUMNS, cells
 from ..wording import HEALTH_NOTE
 from ._common import Context, echo_json
 
@@ -44,6 +43,8 @@ def squad_command(obj: Context, as_json: bool, assignments: tuple[str, ...]) -> 
     if as_json:
         echo_json([r.as_json() for r in rows])
         return
+    from ..model.squad import COLUMNS, cells  # pandas: loaded only when the table is drawn, not for --help
+
     table = [COLUMNS, *(cells(r) for r in rows)]
     widths = [max(len(line[c]) for line in table) for c in range(len(COLUMNS))]
     numeric = {2, 3, 4, 7}
