@@ -61,13 +61,15 @@ class AthleteData:
     steps: pd.DataFrame
     logs: pd.DataFrame
     profile: Profile
+    resting_hr: pd.DataFrame | None = None  # day, bpm: the watch's or phone's resting HR (HRrest as of each day)
 
 
 def athlete_data(store: Store, athlete: str) -> AthleteData:
-    """The athlete's sessions (GPX/TCX ones placed in the profile's time zone), daily steps, logs and profile."""
+    """The athlete's sessions (GPX/TCX ones placed in the profile's time zone), daily steps, logs, profile and
+    resting-HR records."""
     profile = stored_profile(store.profile(athlete))
     return AthleteData(store.sessions(athlete, time_zone=profile.time_zone), store.daily_steps(athlete),
-                       store.logs(athlete), profile)
+                       store.logs(athlete), profile, store.resting_hr(athlete))
 
 
 def sessions(store: Store, athlete: str, *, since: date | None = None) -> list[SessionRecord]:
@@ -77,7 +79,11 @@ def sessions(store: Store, athlete: str, *, since: date | None = None) -> list[S
     from .model.load import session_loads
 
     profile = stored_profile(store.profile(athlete))
-    frame, _ = session_loads(store.sessions(athlete, since=since, time_zone=profile.time_zone), profile)
+    # every session's thresholds rest on the history before it: the loads from all of it, then cut to --since
+    frame, _ = session_loads(store.sessions(athlete, time_zone=profile.time_zone), profile,
+                             resting_hr=store.resting_hr(athlete))
+    if since is not None:
+        frame = frame[frame["day"] >= since]
 
     def _opt(value: Any) -> float | None:
         return None if pd.isna(value) else float(value)
@@ -91,7 +97,7 @@ def sessions(store: Store, athlete: str, *, since: date | None = None) -> list[S
         distance_m=_opt(r.distance_m), ascent_m=_opt(r.ascent_m), avg_hr=_opt(r.avg_hr), max_hr=_opt(r.max_hr),
         steps=None if pd.isna(r.steps) else int(r.steps), calories=_opt(r.calories), device=_str(r.device),
         rpe=_opt(r.rpe), recovered=bool(r.recovered), source=r.source, load=_opt(r.load),
-        load_source=str(r.load_source), offset_from=str(r.offset_from),
+        load_source=str(r.load_source), offset_from=str(r.offset_from), loads=dict(r.loads),
     ) for r in frame.itertuples()]
 
 
@@ -154,7 +160,7 @@ def _status(data: AthleteData, athlete: str, *, as_of: date, weeks: int, metric:
 
     _require_data(data, athlete, as_of)
     return compute_status(data.sessions, data.steps, data.logs, data.profile, as_of=as_of, weeks=weeks,
-                          metric=metric)
+                          metric=metric, resting_hr=data.resting_hr)
 
 
 # The days `--as-of` may name. Before the first day any data may have (plausible.EARLIEST_DAY) there is
@@ -330,17 +336,25 @@ def exercises() -> list[Exercise]:
     return sorted(load_catalog().exercises.values(), key=lambda e: (e.level, e.id))
 
 
-def profile(store: Store, athlete: str) -> ProfileView:
-    """The athlete's profile and which values were set (`loadwatch profile`)."""
+def profile(store: Store, athlete: str, *, as_of: date | None = None) -> ProfileView:
+    """The athlete's profile, which values were set, and the thresholds their data give as of `as_of` (today by
+    default): critical speed and power, HRmax, HRrest, each with what it rests on (`loadwatch profile`)."""
     stored = store.profile(athlete)
-    return ProfileView(athlete, stored_profile(stored), frozenset(stored))
+    view = ProfileView(athlete, stored_profile(stored), frozenset(stored))
+    sessions = store.sessions(athlete, time_zone=view.profile.time_zone)
+    if sessions.empty:
+        return view
+    from .model.thresholds import estimates
+
+    found = estimates(sessions, view.profile, evaluation_day(as_of), store.resting_hr(athlete))
+    return ProfileView(athlete, view.profile, view.stored, {key: e.as_json() for key, e in found.items()})
 
 
-def set_profile(store: Store, athlete: str, assignments: Iterable[str]) -> ProfileView:
+def set_profile(store: Store, athlete: str, assignments: Iterable[str], *, as_of: date | None = None) -> ProfileView:
     """Check every KEY=VALUE, then store them all in one transaction (`profile --set`)."""
     _, changes = updated_profile(stored_profile(store.profile(athlete)), list(assignments))
     store.set_profile(athlete, changes)
-    return profile(store, athlete)
+    return profile(store, athlete, as_of=as_of)
 
 
 # -- your data -------------------------------------------------------------------------------------
@@ -472,7 +486,8 @@ def forget_athlete(store: Store, athlete: str, *, dry_run: bool = False) -> Athl
 SQUAD_STATUS_WEEKS = 12  # `status` and `report` show 12 weeks by default: the squad's status is theirs
 PARALLEL_FROM = 3  # athletes: below this, a process pool costs more than it saves
 # Who the athlete is, not how cautious to be: set per athlete (`--athlete NAME profile --set`), never squad-wide.
-PERSONAL_KEYS = frozenset({"hr_max_bpm", "hr_rest_bpm", "sex", "birth_year", "time_zone"})
+PERSONAL_KEYS = frozenset({"hr_max_bpm", "hr_rest_bpm", "sex", "birth_year", "time_zone", "critical_speed_m_s",
+                           "critical_power_w", "critical_power_bike_w"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,15 @@ Each threshold names its source; change one with `loadwatch profile --set KEY=VA
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from .errors import ConfigError
 
 HR_RESERVE_MIN_BPM = 20  # HRmax must be more than this above HRrest for a heart-rate reserve to mean anything
+# What a session's load can rest on, in the default order of preference (issue 14): heart rate (Banister TRIMP),
+# power, grade-adjusted pace, the watch's or the user's RPE, duration.
+LOAD_SOURCES = ("hr", "power", "pace", "rpe", "duration")
 
 
 def hr_reserve_too_small(hr_max_bpm: float, hr_rest_bpm: float) -> bool:
@@ -45,6 +48,16 @@ class Profile:
     # IANA name (e.g. "Europe/Ljubljana"): the local day of GPX/TCX sessions, whose files carry UTC only.
     # None: the offset of the nearest session whose file stored one (FIT, Apple Health), else UTC.
     time_zone: str | None = None
+    # Thresholds of the pace and power loads (`model.thresholds`); None: estimated as of each day from your best
+    # efforts of the last 90 days (two-parameter critical speed / power model), and said so.
+    critical_speed_m_s: float | None = None  # grade-adjusted running speed at the threshold (4.0 = 4:10 /km)
+    critical_power_w: float | None = None  # running power (native FIT power, Stryd)
+    critical_power_bike_w: float | None = None  # cycling power (any sport naming cycl, bik or rid)
+    # Which source a session's load rests on, first available wins (`model.load.session_loads`): comma-separated
+    # names of LOAD_SOURCES; those not named follow in the default order, duration is always the last resort.
+    load_priority: str = "hr,power,pace,rpe,duration"
+    load_priority_running: str | None = None  # None: load_priority (for any sport naming 'run')
+    load_priority_cycling: str | None = None  # None: load_priority
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -65,6 +78,9 @@ class ProfileView:
     athlete: str
     profile: Profile
     stored: frozenset[str]
+    # the thresholds the data give as of a day (`model.thresholds.estimates`), each as JSON: {"value", "as_of",
+    # "from" (what it rests on, in words), "source" (profile | data | default | none), "n", "first", "last"}
+    estimates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def origin(self, key: str) -> str:
         """"set", "default" (the documented default) or "" (estimated or unset)."""
@@ -73,7 +89,8 @@ class ProfileView:
 
     def as_json(self) -> dict[str, Any]:
         values = asdict(self.profile)
-        return {"athlete": self.athlete, "profile": values, "set": sorted(self.stored & set(values))}
+        return {"athlete": self.athlete, "profile": values, "set": sorted(self.stored & set(values)),
+                "estimates": self.estimates}
 
 
 _TYPES = {f.name: f.type for f in fields(Profile)}
@@ -100,7 +117,25 @@ RANGES: dict[str, tuple[float, float]] = {
     "step_weekly_rise": (0, 0.5),
     "step_ceiling_under_60": (1000, 50_000),
     "step_ceiling_60_plus": (1000, 50_000),
+    "critical_speed_m_s": (1.0, 7.0),  # 16:40 to 2:23 per km; the world's best hold ~6.3 m/s for 10 km
+    "critical_power_w": (50, 700),
+    "critical_power_bike_w": (50, 700),
 }
+PRIORITY_KEYS = frozenset({"load_priority", "load_priority_running", "load_priority_cycling"})
+
+
+def load_order(text: str | None, default: str = ",".join(LOAD_SOURCES)) -> tuple[str, ...]:
+    """A load priority ("pace,hr") as the full order: the named sources first, then the others in the default
+    order, "duration" last (it is always available). ValueError on an unknown or repeated name."""
+    names = [n.strip() for n in (text or default).split(",") if n.strip()]
+    unknown = [n for n in names if n not in LOAD_SOURCES]
+    if unknown:
+        raise ValueError(f"unknown load source {unknown[0]!r}; choose from {', '.join(LOAD_SOURCES)}")
+    if len(set(names)) != len(names):
+        raise ValueError("a load source is named twice")
+    base = [n for n in default.split(",") if n in LOAD_SOURCES] + list(LOAD_SOURCES)
+    order = [n for n in dict.fromkeys(names + base) if n != "duration"]
+    return (*order, "duration")
 
 
 def _parse(key: str, raw: str) -> Any:
@@ -117,6 +152,8 @@ def _parse(key: str, raw: str) -> Any:
                 raise ValueError("male or female")
             if key == "time_zone":
                 return _time_zone(raw)
+            if key in PRIORITY_KEYS:
+                return ",".join(load_order(raw, ",".join(LOAD_SOURCES)))
             return raw
         value: float = float(raw)
     except ValueError as err:

@@ -314,8 +314,13 @@ class SessionRecord:
     recovered: bool
     source: str
     load: float | None = None  # the session's load in TRIMP units (`model.load.session_loads`)
-    load_source: str | None = None  # trimp | hr+rpe | hr+duration | srpe | duration: what the load rests on
+    # trimp (heart rate) | power | pace | srpe (RPE: logged, else the watch's) | duration, or a heart rate that
+    # covers part of the session plus another source for the rest: hr+power | hr+pace | hr+rpe | hr+duration
+    load_source: str | None = None
     offset_from: str = "file"  # file | profile | nearest | utc: where utc_offset_s comes from
+    # every source the session allows, in TRIMP units: {"hr", "power", "pace", "rpe", "duration"} (a partial
+    # heart rate under its load_source, e.g. "hr+pace"), so the sources can be compared
+    loads: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, Any] = asdict(self)
@@ -324,6 +329,8 @@ class SessionRecord:
                     "load"):
             value = json_number(out[key])
             out[key] = None if value is None else float(value)
+        out["loads"] = {k: float(v) for k, v in ((k, json_number(v, 1)) for k, v in self.loads.items())
+                        if v is not None}
         return out
 
 

@@ -224,17 +224,22 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of sessions on stdout.")
 @click.pass_obj
 def sessions_command(obj: Context, since: datetime | None, as_json: bool) -> None:
-    """List stored sessions: local start, sport, duration, distance, average HR.
+    """List stored sessions: local start, sport, duration, distance, average HR, load and its source.
 
     \b
     --json prints a list, oldest first, of {"id", "start_utc", "utc_offset_s", "local_start",
     "sport", "sub_sport", "duration_s", "moving_s", "distance_m", "ascent_m", "avg_hr",
     "max_hr", "steps", "calories", "device", "rpe", "recovered", "source", "load",
-    "load_source", "offset_from"}.
-    load: the session's load in TRIMP units; load_source: what it rests on, "trimp" (heart
-    rate), "hr+rpe" or "hr+duration" (heart rate for under 3/4 of the moving time: TRIMP for
-    the covered part plus the RPE or duration estimate for the rest: partly estimated),
-    "srpe" (logged RPE x moving minutes) or "duration" (moving minutes at a moderate effort).
+    "load_source", "offset_from", "loads"}.
+    load: the session's load in TRIMP units; load_source: what it rests on, the first available
+    of heart rate, power, pace, RPE, duration (profile load_priority changes the order): "trimp"
+    (heart rate), "power" (running or cycling power against critical power), "pace" (grade-
+    adjusted pace against critical speed), "srpe" (RPE x moving minutes: yours from log rpe,
+    else the watch's), "duration" (moving minutes at a moderate effort); "hr+power", "hr+pace",
+    "hr+rpe" or "hr+duration": heart rate for under 3/4 of the moving time, TRIMP for the
+    covered part plus that source for the rest. Power and pace are mapped to TRIMP per athlete
+    (status notes say how). loads: every source the session allows, in TRIMP, e.g. {"hr": 81.2,
+    "pace": 77.9, "duration": 72.0} ("hr+pace" for a partial heart rate), to compare them.
     offset_from: where utc_offset_s comes from: "file" (the device), "profile" (GPX/TCX carry
     UTC only: the profile's time_zone), "nearest" (no time zone set: your nearest FIT or
     Apple session's offset) or "utc" (neither).
@@ -246,11 +251,13 @@ def sessions_command(obj: Context, since: datetime | None, as_json: bool) -> Non
     if not rows:
         click.echo("No sessions stored yet. Import some: loadwatch import PATH")
         return
-    click.echo(f"{'local start':<17} {'sport':<16} {'duration':>8} {'km':>7} {'avg HR':>6}")
+    click.echo(f"{'local start':<17} {'sport':<16} {'duration':>8} {'km':>7} {'avg HR':>6} {'load':>6}  source")
     for r in rows:
         km = "" if r.distance_m is None else number(r.distance_m / 1000, ".2f")
         hr = "" if r.avg_hr is None else f"{r.avg_hr:.0f}"
-        click.echo(f"{r.local_start:%Y-%m-%d %H:%M} {r.sport[:16]:<16} {hms(r.duration_s):>8} {km:>7} {hr:>6}")
+        load = "" if r.load is None else f"{r.load:.0f}"
+        click.echo(f"{r.local_start:%Y-%m-%d %H:%M} {r.sport[:16]:<16} {hms(r.duration_s):>8} {km:>7} {hr:>6}"
+                   f" {load:>6}  {r.load_source or ''}".rstrip())
     click.echo(f"{len(rows)} session(s).")
 
 

@@ -7,7 +7,14 @@ and sources:
 - Banister TRIMP (Banister 1975; fellrnr "TRIMP"): sum over the heart-rate histogram of
   minutes x HRr x 0.64 e^(1.92 HRr) (men; 0.86 e^(1.67 HRr) women), HRr = (HR - HRrest)/(HRmax - HRrest)
   clipped to [0, 1].
-- Session-RPE (Foster et al., JSCR 2001): CR-10 RPE x minutes, arbitrary units.
+- Session-RPE (Foster et al., JSCR 2001): CR-10 RPE x minutes, arbitrary units; the RPE is the user's
+  (`log rpe`) or else the watch's own (`device_rpe`: FIT workout_rpe, Strava's perceived exertion).
+- Without heart rate (issue 14): a power or pace load per histogram bin in the manner of TSS/rTSS/GOVSS,
+  hours x IF^2 x 100 against critical power / critical speed (`model.pace_power`, sources there), with
+  thresholds as of each session's day from the athlete's own best efforts (`model.thresholds`), mapped
+  to TRIMP per athlete on their own sessions with both (else a documented generic mapping). The source
+  of each session's load: the first available of heart rate, power, pace, RPE, duration, or the order a
+  profile sets per sport (`load_orders`); HRmax and HRrest are also taken as of each day.
 - PMC (Coggan): CTL_t = CTL_{t-1} + (L_t - CTL_{t-1})/42, ATL the same with 7, seeded at 0 the day
   before the first data (as TrainingPeaks and GoldenCheetah start); TSB_t = CTL_{t-1} - ATL_{t-1}, the
   form you start day t with, as TrainingPeaks and GoldenCheetah show it (with today's session in it a
@@ -47,17 +54,16 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from ..config import Profile, hr_reserve_too_small
+from ..config import HR_RESERVE_MIN_BPM, LOAD_SOURCES, Profile, load_order
 from ..errors import ConfigError
 from ..models import Note
 from ..units import METRICS
+from . import pace_power, thresholds
 from .pmc import acwr, history_days, monotony, pmc
 
 TRIMP_COEFFICIENTS = {"male": (0.64, 1.92), "female": (0.86, 1.67)}  # Banister 1975
 DURATION_HRR = 0.6  # the duration-based estimate: minutes at a moderate HRr of 0.6 (~1.2 TRIMP/min, men)
 HR_COVERED_MIN = 0.75  # heart rate for less of the moving time than this: the rest is estimated (hr+duration)
-HR_REST_DEFAULT = 60.0
-HR_MIN_SECONDS = 5.0  # a bpm must be held this long to count for HRmax/HRrest estimates (drops spikes)
 SPIKE_WINDOW = pd.Timedelta(days=30)
 MONOTONY_MIN_DAYS = 4  # monotony needs this many known days of its 7 (an unknown day is left out, not a 0)
 SPIKE_BOUNDS = (0.10, 0.30, 1.00)  # Frandsen 2025: small > 10 %, moderate > 30 %, large > 100 %
@@ -93,49 +99,77 @@ def trimp_rate(hrr: np.ndarray | float, sex: str | None) -> np.ndarray | float:
     return hrr * a * np.exp(b * hrr)
 
 
-def _hr_bounds(sessions: pd.DataFrame, bpm: np.ndarray, secs: np.ndarray, profile: Profile,
-               notes: list[Note]) -> tuple[float, float]:
-    """HRmax and HRrest from the profile, or estimated from the data (and said so in `notes`)."""
-    held = bpm[secs >= HR_MIN_SECONDS]
-    no_hist = sessions["hr_hist"].map(len).to_numpy() == 0 if len(sessions) else np.zeros(0, bool)
-    max_col = sessions["max_hr"].to_numpy(dtype=float)[no_hist] if len(sessions) else np.zeros(0)
-    if profile.hr_max_bpm is not None:
-        hr_max = float(profile.hr_max_bpm)
-    else:
-        seen = np.concatenate([held, max_col[np.isfinite(max_col)]])
-        seen = seen[(seen >= 100) & (seen <= 230)]
-        hr_max = float(seen.max()) if seen.size else 190.0
-        notes.append(Note("hr", f"HRmax not set: estimated {hr_max:.0f} bpm from your highest recorded heart rate"
-                          " (set it: loadwatch profile --set hr_max_bpm=N)."))
-    if profile.hr_rest_bpm is not None:
-        hr_rest = float(profile.hr_rest_bpm)
-    else:
-        hr_rest = HR_REST_DEFAULT
-        low = held[(held >= 30) & (held < HR_REST_DEFAULT)]
-        if low.size:
-            hr_rest = float(np.percentile(low, 5))
-        notes.append(Note("hr", f"HRrest not set: assumed {hr_rest:.0f} bpm (set it: loadwatch profile --set"
-                          " hr_rest_bpm=N)."))
-    if hr_reserve_too_small(hr_max, hr_rest):
-        raise ConfigError(f"HRmax {hr_max:.0f} bpm is not well above HRrest {hr_rest:.0f} bpm; fix them with"
-                          " loadwatch profile --set hr_max_bpm=N --set hr_rest_bpm=N")
-    return hr_max, hr_rest
+def _hr_notes(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None, notes: list[Note]) -> None:
+    """Say which heart-rate bounds were estimated (their values as of the last day with heart rate)."""
+    if profile.hr_max_bpm is not None and profile.hr_rest_bpm is not None:
+        return
+    with_hr = sessions[_has_dict(sessions, "hr_hist") | np.isfinite(sessions["avg_hr"].to_numpy(dtype=float))]
+    est = thresholds.latest(with_hr, profile, resting_hr) if len(with_hr) else {}
+    if profile.hr_max_bpm is None and "hr_max_bpm" in est:
+        e = est["hr_max_bpm"]
+        notes.append(Note("hr", f"HRmax not set: estimated {e.value:.0f} bpm from your highest recorded heart rate"
+                          f" as of {e.as_of} ({e.basis}; each session uses the estimate as of its own day; set it:"
+                          " loadwatch profile --set hr_max_bpm=N)."))
+    if profile.hr_rest_bpm is None and "hr_rest_bpm" in est:
+        e = est["hr_rest_bpm"]
+        notes.append(Note("hr", f"HRrest not set: assumed {e.value:.0f} bpm as of {e.as_of} ({e.basis}; set it:"
+                          " loadwatch profile --set hr_rest_bpm=N)."))
 
 
-def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, list[Note]]:
-    """Add load_trimp, load_srpe, load_duration, load and load_source to a copy of `sessions`.
+def _has_dict(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame or not len(frame):
+        return np.zeros(len(frame), dtype=bool)
+    return np.array([bool(isinstance(x, dict) and x) for x in frame[col]], dtype=bool)
+
+
+def _dicts(frame: pd.DataFrame, col: str) -> list[dict]:
+    if col not in frame:
+        return [{} for _ in range(len(frame))]
+    return [x if isinstance(x, dict) else {} for x in frame[col]]
+
+
+def load_orders(sport: pd.Series, profile: Profile) -> np.ndarray:
+    """Each session's order of load sources (`config.load_order`): load_priority_running for runs,
+    load_priority_cycling for rides, load_priority otherwise (or where the sport's own is not set)."""
+    default = load_order(profile.load_priority)
+    by_family = {"running": load_order(profile.load_priority_running, ",".join(default))
+                 if profile.load_priority_running else default,
+                 "cycling": load_order(profile.load_priority_cycling, ",".join(default))
+                 if profile.load_priority_cycling else default}
+    fams = thresholds.families(sport) if len(sport) else np.zeros(0, dtype=object)
+    out = np.empty(len(fams), dtype=object)
+    for i, fam in enumerate(fams):
+        out[i] = by_family.get(fam, default)
+    return out
+
+
+def session_loads(sessions: pd.DataFrame, profile: Profile, *,
+                  resting_hr: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Note]]:
+    """Add the loads of every source, `load`, `load_source` and `loads` to a copy of `sessions`.
 
     Every minutes-based load counts *moving* minutes (`moving_s`, as GoldenCheetah does; the elapsed
-    `duration_s` where a file gives no moving time), so a café stop is no training.
-    load_trimp: Banister TRIMP from `hr_hist` (or from avg_hr x moving minutes without a histogram);
-    NaN without heart rate. load_srpe: RPE x moving minutes (Foster 2001), NaN without RPE.
-    load_duration: moving minutes x the TRIMP rate at HRr 0.6 (a moderate effort; ~1.2/min for men), the
-    documented estimate for sessions with neither. `load` (TRIMP units) takes the first available:
-    trimp, else RPE converted to TRIMP (minutes x the TRIMP rate at HRr = RPE/10, so a CR-10 RPE maps
-    onto the heart-rate reserve), else duration; `load_source` says which: "trimp", "srpe", "duration", or
-    "hr+rpe" / "hr+duration" for a session whose heart rate covers less than HR_COVERED_MIN of its moving
-    time (a strap that dropped out): TRIMP for the covered seconds plus the RPE (else duration) estimate
-    for the uncovered minutes, so 1 s of HR in a 38-minute ride no longer scores 0. The list holds the notes.
+    `duration_s` where a file gives no moving time), so a café stop is no training. Every threshold is the
+    one as of the session's own day (`model.thresholds`: HRmax, HRrest, critical speed and power from the
+    data up to that day, or the profile's value), so a later best never changes an earlier load.
+
+    The loads, each in TRIMP units (NaN where the session does not allow it):
+    load_trimp (heart rate): Banister TRIMP from `hr_hist` (or from avg_hr x moving minutes without a
+    histogram). load_power / load_pace: the power and pace loads (`model.pace_power`: hours x IF^2 x 100 per
+    bin against critical power / critical speed, grade-adjusted speed for runs) times the athlete's TRIMP per
+    point (`pace_power.calibrate`: fitted on their own sessions with both, else the generic mapping).
+    load_rpe: minutes x the TRIMP rate at HRr = RPE/10 (a CR-10 RPE mapped onto the heart-rate reserve), the
+    RPE being the one the user logged (`log rpe`) or else the watch's (`device_rpe`). load_duration: moving
+    minutes x the TRIMP rate at HRr 0.6 (a moderate effort; ~1.2/min for men). load_srpe: RPE x moving minutes
+    (Foster 2001, arbitrary units: the srpe metric), NaN without an RPE.
+
+    `load` takes the first available source in the session's order (`load_orders`; by default heart rate,
+    power, pace, RPE, duration) and `load_source` says which: "trimp" (heart rate), "power", "pace", "srpe"
+    (RPE), "duration"; heart rate for less than HR_COVERED_MIN of the moving time (a strap that dropped out)
+    is "hr+power", "hr+pace", "hr+rpe" or "hr+duration": TRIMP for the covered seconds plus the next
+    available source's load for the uncovered share of the minutes, so 1 s of HR in a 38-minute ride no longer
+    scores 0 and a strap that died halfway is heart rate for the first half and pace for the second. `loads`
+    holds every available source's value ({"hr": 81.2, "pace": 77.9, "rpe": ..., "duration": 72.0}; a partial
+    heart rate as its "hr+..." form), so the sources can be compared. The list holds the notes.
     """
     out = sessions.copy()
     notes: list[Note] = []
@@ -155,47 +189,182 @@ def session_loads(sessions: pd.DataFrame, profile: Profile) -> tuple[pd.DataFram
     if sex is None and n:
         notes.append(Note("sex", "Sex not set: TRIMP uses the male coefficients 0.64 e^(1.92 HRr)"
                           " (set it: loadwatch profile --set sex=female|male)."))
+    bounds = thresholds.session_thresholds(out, profile, resting_hr)
     trimp = np.full(n, np.nan)
     if has_hr.any():
-        hr_max, hr_rest = _hr_bounds(out, bpm, secs, profile, notes)
-        hrr = np.clip((bpm - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
-        per_bin = secs / 60.0 * trimp_rate(hrr, sex)
-        from_hist = np.bincount(np.repeat(np.arange(n), lens), weights=per_bin, minlength=n)
-        hrr_avg = np.clip((avg_hr - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
-        from_avg = minutes * trimp_rate(hrr_avg, sex)
+        _hr_notes(out, profile, resting_hr, notes)
+        hr_max = bounds["hr_max_bpm"].to_numpy(dtype=float)
+        hr_rest = bounds["hr_rest_bpm"].to_numpy(dtype=float)
+        bad = has_hr & (hr_max <= hr_rest + HR_RESERVE_MIN_BPM)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ConfigError(f"HRmax {hr_max[i]:.0f} bpm is not well above HRrest {hr_rest[i]:.0f} bpm; fix them"
+                              " with loadwatch profile --set hr_max_bpm=N --set hr_rest_bpm=N")
+        owner = np.repeat(np.arange(n), lens)
+        with np.errstate(invalid="ignore"):
+            hrr = np.clip((bpm - hr_rest[owner]) / (hr_max[owner] - hr_rest[owner]), 0.0, 1.0)
+            per_bin = secs / 60.0 * trimp_rate(hrr, sex)
+            from_hist = np.bincount(owner, weights=per_bin, minlength=n)
+            hrr_avg = np.clip((avg_hr - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
+            from_avg = minutes * trimp_rate(hrr_avg, sex)
         trimp = np.where(has_hist, from_hist, np.where(np.isfinite(avg_hr), from_avg, np.nan))
-    rpe = out["rpe"].to_numpy(dtype=float) if n else np.zeros(0)
-    srpe = rpe * minutes
-    has_rpe = np.isfinite(rpe)
-    duration_est = minutes * trimp_rate(DURATION_HRR, sex)
-    rpe_as_trimp = minutes * trimp_rate(np.clip(rpe / 10.0, 0, 1), sex)
-    no_hr_est = np.where(has_rpe, rpe_as_trimp, duration_est)  # the estimate without heart rate
     covered = np.bincount(np.repeat(np.arange(n), lens), weights=secs, minlength=n) / 60.0 if n else np.zeros(0)
     partial = has_hist & (covered < HR_COVERED_MIN * minutes)
+    hr_full = has_hr & ~partial
     uncovered = np.clip(minutes - covered, 0.0, None)
+    days = out["day"] if n else pd.Series(dtype=object)
+    generic = pace_power.generic_factor(float(trimp_rate(pace_power.GENERIC_THRESHOLD_HRR, sex)))
+    runs = thresholds.families(out["sport"]) == thresholds.PACE_FAMILY if n else np.zeros(0, dtype=bool)
+    gas, power_h = _dicts(out, "gas_hist"), _dicts(out, "power_hist")
+    pace_pts = pace_power.scaled_to(pace_power.pace_points(gas, np.where(runs, bounds["cs_m_s"], np.nan)),
+                                    pace_power.hist_minutes(gas), minutes)
+    power_pts = pace_power.scaled_to(pace_power.power_points(power_h, bounds["cp_w"].to_numpy(dtype=float)),
+                                     pace_power.hist_minutes(power_h), minutes)
+    k_pace, n_pace, fit_pace = pace_power.calibrate(days, trimp, pace_pts, hr_full, generic)
+    k_power, n_power, fit_power = pace_power.calibrate(days, trimp, power_pts, hr_full, generic)
+    pace = pace_pts * k_pace
+    power = power_pts * k_power
+    user_rpe = out["rpe"].to_numpy(dtype=float) if n else np.zeros(0)
+    device_rpe = out["device_rpe"].to_numpy(dtype=float) if "device_rpe" in out and n else np.full(n, np.nan)
+    rpe = np.where(np.isfinite(user_rpe), user_rpe, device_rpe)
+    has_rpe = np.isfinite(rpe)
+    rpe_load = minutes * trimp_rate(np.clip(rpe / 10.0, 0, 1), sex)
+    duration_est = minutes * trimp_rate(DURATION_HRR, sex)
+    value = {"hr": trimp, "power": power, "pace": pace, "rpe": rpe_load, "duration": duration_est}
+    available = {"hr": has_hr, "power": np.isfinite(power), "pace": np.isfinite(pace), "rpe": has_rpe,
+                 "duration": np.ones(n, dtype=bool)}
+    chosen, rest = _choose(load_orders(out["sport"], profile) if n else np.zeros(0, dtype=object), available)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rest_est = np.where(minutes > 0, no_hr_est * uncovered / minutes, 0.0)
-    trimp = np.where(partial, trimp + rest_est, trimp)
-    source = np.where(has_hr, np.where(partial, np.where(has_rpe, "hr+rpe", "hr+duration"), "trimp"),
-                      np.where(has_rpe, "srpe", "duration"))
-    load = np.where(has_hr, trimp, no_hr_est)
-    out["load_trimp"], out["load_srpe"], out["load_duration"] = trimp, srpe, duration_est
+        share = np.where(minutes > 0, uncovered / minutes, 0.0)
+    rest_load = np.full(n, np.nan)
+    for src in LOAD_SOURCES:
+        rest_load = np.where(rest == src, value[src] * share, rest_load)
+    hr_part = partial & (chosen == "hr")
+    load = np.full(n, np.nan)
+    for src in LOAD_SOURCES:
+        load = np.where(chosen == src, value[src], load)
+    load = np.where(hr_part, trimp + rest_load, load)
+    source = np.array([_LABEL[c] for c in chosen], dtype=object) if n else np.zeros(0, dtype=object)
+    source = np.where(hr_part, np.char.add("hr+", rest.astype(str)), source).astype(object)
+    out["load_trimp"] = np.where(partial, trimp + np.where(hr_part, rest_load, value["duration"] * share), trimp)
+    out["load_power"], out["load_pace"], out["load_rpe"], out["load_duration"] = power, pace, rpe_load, duration_est
+    out["load_srpe"] = rpe * minutes
     out["load"] = np.nan_to_num(load, nan=0.0)
     out["load_source"] = source
-    n_rpe, n_dur = int((source == "srpe").sum()), int((source == "duration").sum())
-    n_part = int(partial.sum())
+    out["loads"] = [_loads_of(i, value, available, hr_full, hr_part, source, load) for i in range(n)]
+    out["cs_m_s"], out["cp_w"] = bounds["cs_m_s"].to_numpy(), bounds["cp_w"].to_numpy()
+    out["hr_max_bpm"], out["hr_rest_bpm"] = bounds["hr_max_bpm"].to_numpy(), bounds["hr_rest_bpm"].to_numpy()
+    notes += _source_notes(source, partial)
+    notes += _calibration_notes(source, days, ("pace", k_pace, n_pace, fit_pace),
+                                ("power", k_power, n_power, fit_power))
+    notes += _threshold_notes(out, source, profile)
+    return out, notes
+
+
+_LABEL = {"hr": "trimp", "power": "power", "pace": "pace", "rpe": "srpe", "duration": "duration"}  # load_source
+HR_SOURCES = ("trimp", "hr+power", "hr+pace", "hr+rpe", "hr+duration")  # the load_source values that rest on HR
+
+
+def _choose(orders: np.ndarray, available: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per session the first available source of its order, and for a heart rate that covers part of it, the
+    first available source of the order after leaving heart rate out (the rest's estimate)."""
+    n = len(orders)
+    chosen = np.empty(n, dtype=object)
+    rest = np.empty(n, dtype=object)
+    for order in set(orders):
+        rows = np.array([o == order for o in orders], dtype=bool)
+        chosen[rows] = np.array(order, dtype=object)[np.select([available[s][rows] for s in order],
+                                                                 list(range(len(order))), len(order) - 1)]
+        others = [s for s in order if s != "hr"]
+        rest[rows] = np.array(others, dtype=object)[np.select([available[s][rows] for s in others],
+                                                                list(range(len(others))), len(others) - 1)]
+    return chosen, rest
+
+
+def _loads_of(i: int, value: dict[str, np.ndarray], available: dict[str, np.ndarray], hr_full: np.ndarray,
+              hr_part: np.ndarray, source: np.ndarray, load: np.ndarray) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for src in LOAD_SOURCES:
+        if src == "hr":
+            if hr_full[i]:
+                out["hr"] = float(value["hr"][i])
+            elif hr_part[i]:
+                out[str(source[i])] = float(load[i])
+        elif available[src][i]:
+            out[src] = float(value[src][i])
+    return out
+
+
+def _source_notes(source: np.ndarray, partial: np.ndarray) -> list[Note]:
+    notes: list[Note] = []
+    count = {label: int((source == label).sum()) for label in set(source)} if len(source) else {}
+    n_part = sum(v for k, v in count.items() if k.startswith("hr+"))
     if n_part:
         notes.append(Note("load_source", f"{n_part} session(s) with heart rate for less than"
                           f" {HR_COVERED_MIN:.0%} of their moving time: TRIMP for the covered part plus the"
-                          " RPE or duration estimate for the rest (load_source hr+rpe / hr+duration)."))
-    if n_rpe:
-        notes.append(Note("load_source", f"{n_rpe} session(s) without heart rate: load from your RPE x minutes,"
-                          " converted to TRIMP at HRr = RPE/10."))
-    if n_dur:
-        notes.append(Note("load_source", f"{n_dur} session(s) without heart rate or RPE: load estimated from"
-                          f" duration at a moderate effort (HRr {DURATION_HRR}); log an RPE to improve it:"
-                          " loadwatch log rpe."))
-    return out, notes
+                          " power, pace, RPE or duration load for the rest (load_source hr+power / hr+pace / hr+rpe /"
+                          " hr+duration)."))
+    if count.get("power"):
+        notes.append(Note("load_source", f"{count['power']} session(s) without heart rate: load from power against"
+                          " your critical power (hours x IF^2 x 100 per 5 W bin), converted to TRIMP."))
+    if count.get("pace"):
+        notes.append(Note("load_source", f"{count['pace']} run(s) without heart rate: load from grade-adjusted pace"
+                          " against your critical speed (hours x IF^2 x 100 per 0.1 m/s bin, after rTSS/GOVSS),"
+                          " converted to TRIMP."))
+    if count.get("srpe"):
+        notes.append(Note("load_source", f"{count['srpe']} session(s) without heart rate: load from your RPE x"
+                          " minutes (logged, or the watch's own), converted to TRIMP at HRr = RPE/10."))
+    if count.get("duration"):
+        notes.append(Note("load_source", f"{count['duration']} session(s) without heart rate or RPE: load estimated"
+                          f" from duration at a moderate effort (HRr {DURATION_HRR}; no power or pace to score"
+                          " either); log an RPE to improve it: loadwatch log rpe."))
+    return notes
+
+
+def _calibration_notes(source: np.ndarray, days: pd.Series,
+                       *fits: tuple[str, np.ndarray, np.ndarray, np.ndarray]) -> list[Note]:
+    """Which mapping from points to TRIMP the pace and power loads used, as of the last session that used it."""
+    notes: list[Note] = []
+    for name, factor, count, fitted in fits:
+        used = np.flatnonzero(np.array([s == name or s == f"hr+{name}" for s in source], dtype=bool))
+        if not used.size:
+            continue
+        i = int(used[-1])
+        day = days.iloc[i]
+        if fitted[i]:
+            how = (f"fitted on your own {int(count[i])} session(s) with both heart rate and {name} in the year to"
+                   f" {day} (the median of TRIMP / points)")
+        else:
+            how = (f"the generic mapping: fewer than {pace_power.CALIBRATION_MIN_SESSIONS} sessions have both heart"
+                   f" rate and {name} ({int(count[i])}), so 100 points = one hour at the threshold = the TRIMP of"
+                   f" one hour at HRr {pace_power.GENERIC_THRESHOLD_HRR}")
+        notes.append(Note("calibration", f"{name.capitalize()} load in TRIMP: 1 point = {factor[i]:.2f} TRIMP, {how}."))
+    return notes
+
+
+def _threshold_notes(out: pd.DataFrame, source: np.ndarray, profile: Profile) -> list[Note]:
+    notes: list[Note] = []
+    pace_used = np.array([s in ("pace", "hr+pace") for s in source], dtype=bool)
+    if pace_used.any() and profile.critical_speed_m_s is None:
+        i = int(np.flatnonzero(pace_used)[-1])
+        cs = float(out["cs_m_s"].iloc[i])
+        notes.append(Note("threshold", f"Critical speed not set: estimated {cs:.2f} m/s ({thresholds.pace_text(cs)})"
+                          f" as of {out['day'].iloc[i]} from your best grade-adjusted efforts of 3-20 min in the"
+                          f" {thresholds.CS_WINDOW_DAYS} days before (each run uses the estimate as of its own day;"
+                          " set it: loadwatch profile --set critical_speed_m_s=N)."))
+    power_used = np.array([s in ("power", "hr+power") for s in source], dtype=bool)
+    if power_used.any():
+        i = int(np.flatnonzero(power_used)[-1])
+        fam = thresholds.family(str(out["sport"].iloc[i]))
+        key = thresholds.POWER_FAMILIES.get(fam)
+        if key is None or getattr(profile, key) is None:
+            cp = float(out["cp_w"].iloc[i])
+            hint = f" set it: loadwatch profile --set {key}=N" if key else ""
+            notes.append(Note("threshold", f"Critical power ({fam}) not set: estimated {cp:.0f} W as of"
+                              f" {out['day'].iloc[i]} from your best efforts of 3-20 min in the"
+                              f" {thresholds.CS_WINDOW_DAYS} days before (each session uses the estimate as of its"
+                              f" own day;{hint})."))
+    return notes
 
 
 def _metric_daily(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str, days: pd.DatetimeIndex) -> pd.Series:

@@ -60,8 +60,10 @@ WEEK_JSON_COLUMNS = ("days", "load", "ramp", "base_4wk", "ramp_4wk", "acwr", "ct
 
 
 def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFrame, profile: Profile, *,
-                   as_of: date, weeks: int = 12, metric: str = "trimp") -> Status:
-    """The status as of `as_of` (inclusive) over the last `weeks` ISO weeks; data after it is ignored."""
+                   as_of: date, weeks: int = 12, metric: str = "trimp",
+                   resting_hr: pd.DataFrame | None = None) -> Status:
+    """The status as of `as_of` (inclusive) over the last `weeks` ISO weeks; data after it is ignored.
+    `resting_hr` (day, bpm): the watch's or phone's resting-HR records, for HRrest as of each day."""
     if weeks < 1:
         raise ConfigError(f"--weeks must be at least 1, not {weeks}")
     sessions = sessions[pd.to_datetime(sessions["day"]) <= pd.Timestamp(as_of)] if len(sessions) else sessions
@@ -71,7 +73,9 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     if len(strength):
         sessions = pd.concat([sessions, strength], ignore_index=True) if len(sessions) else strength
         sessions = sessions.sort_values(["day", "start_utc"], kind="stable")
-    with_load, notes = session_loads(sessions.reset_index(drop=True), profile)
+    if resting_hr is not None and len(resting_hr):
+        resting_hr = resting_hr[pd.to_datetime(resting_hr["day"]) <= pd.Timestamp(as_of)]
+    with_load, notes = session_loads(sessions.reset_index(drop=True), profile, resting_hr=resting_hr)
     start = monday_of(as_of) - timedelta(weeks=weeks - 1)
     history_start = start - timedelta(weeks=5)  # the 4-week ramp of the first shown week needs these
     firsts = [pd.to_datetime(f["day"]).min().date() for f in (with_load, steps) if len(f)]
@@ -170,7 +174,7 @@ def stale_note(sessions: pd.DataFrame, steps: pd.DataFrame, as_of: date) -> Note
 def _metric_notes(sessions: pd.DataFrame, steps: pd.DataFrame, metric: str, unknown_days: int = 0) -> list[Note]:
     notes: list[Note] = []
     if metric == "srpe" and len(sessions):
-        missing = int(sessions["rpe"].isna().sum())
+        missing = int(sessions["load_srpe"].isna().sum())  # neither logged nor recorded by the watch
         if missing:
             notes.append(Note("metric", f"Metric srpe: {missing} of {len(sessions)} session(s) have no RPE logged:"
                               " their days' load is unknown, not 0 (left out of fitness, monotony and the ACWR; the"

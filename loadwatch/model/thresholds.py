@@ -1,0 +1,373 @@
+"""Thresholds as of each day, from the athlete's own data: critical speed and critical power, HRmax, HRrest.
+
+Pure functions of the sessions frame (and the resting-HR records, where an export had them) and a
+`Profile`. Every threshold of a session's day is worked out from the data *up to and including that day*
+and no later, so a past week's load never changes when a new best or a new maximum arrives; a value the
+user set in the profile wins over every estimate.
+
+- **Critical speed (CS, the threshold of the pace load)**: the two-parameter critical-speed model,
+  distance = CS x t + D', fitted by least squares over the athlete's best grade-adjusted efforts of
+  3 to 20 minutes (`CS_DURATIONS_S`) in the 90 days up to the day (the best of each duration over every run
+  of the window). The model is Monod & Scherrer's critical power (Ergonomics 1965;8:329-338) in its
+  distance-time form, reviewed by Hill (Sports Med 1993;16:237-254) and Jones & Vanhatalo (Sports Med
+  2017;47 Suppl 1:65-78), whose 2-20 minute range of efforts we follow; all three read second-hand. That it
+  can be taken from training data rather than from time trials: Smyth & Muniz-Pumares, MSSE 2020;52:2637-2645
+  (abstract read first-hand: best grade-adjusted efforts over 400-5000 m of >25,000 runners' logs gave a
+  linear distance-time relationship, R^2 0.9999). Runs only (grade-adjusted speed is a running measure).
+  When the fit has no positive slope or a negative D' (efforts that were not all-out), CS is the best mean
+  speed over the longest of those durations: what the athlete did hold.
+- **Critical power (CP)**: the same fit over the best mean power (`best_power_w`), per sport family
+  (running power and cycling power are different scales: `family`).
+- **HRmax**: per session, the highest bpm held for at least HR_MIN_SECONDS (the session's max_hr where it has
+  no histogram), over the 365 days up to the day; the highest of those, unless it stands more than
+  HR_SPIKE_GAP_BPM above every other session's (one artefact spike: a GPX file's 203 bpm among runs that
+  peak at 186), then the second highest.
+- **HRrest**: the median of the watch's or phone's resting-HR records (FIT monitoring, Apple
+  RestingHeartRate) of the 30 days up to the day (or of the 30 days up to the latest record, when none is that
+  recent but one is within a year); without records, the 5th percentile of the held bpm below 60 in the
+  year's sessions, else 60 bpm (the rule before these records were read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config import Profile
+from ..intensity import BEST_EFFORT_S
+
+CS_DURATIONS_S = tuple(d for d in BEST_EFFORT_S if 180 <= d <= 1200)  # 3-20 min: (180, 300, 600, 720, 1200)
+CS_WINDOW_DAYS = 90  # best efforts of the last 90 days
+CS_MIN_DURATIONS = 2  # a line needs two durations
+HR_MAX_WINDOW_DAYS = 365
+HR_SPIKE_GAP_BPM = 10.0  # a lone session maximum this far above all others is an artefact
+HR_MAX_DEFAULT = 190.0  # no heart rate of 100-230 bpm seen at all
+HR_PLAUSIBLE = (100.0, 230.0)  # a session maximum outside this is no HRmax
+HR_REST_WINDOW_DAYS = 30
+HR_REST_DEFAULT = 60.0
+HR_MIN_SECONDS = 5.0  # a bpm must be held this long to count for HRmax/HRrest estimates (drops spikes)
+HR_REST_PERCENTILE = 5.0
+THRESHOLD_KEYS = ("critical_speed_m_s", "critical_power_w", "critical_power_bike_w", "hr_max_bpm", "hr_rest_bpm")
+POWER_FAMILIES = {"running": "critical_power_w", "cycling": "critical_power_bike_w"}  # the profile key of each
+PACE_FAMILY = "running"
+
+
+def family(sport: str | None) -> str:
+    """The sport family a threshold belongs to: "running" (any sport naming 'run', as `load.is_run`),
+    "cycling" (cycling, biking, e-biking, riding), else the sport itself."""
+    s = (sport or "").lower()
+    if "run" in s:
+        return "running"
+    if "cycl" in s or "bik" in s or "rid" in s:
+        return "cycling"
+    return s
+
+
+def families(sport: pd.Series) -> np.ndarray:
+    """`family` of every sport, as an object array."""
+    return np.array([family(s if isinstance(s, str) else None) for s in sport], dtype=object)
+
+
+def critical_fit(best: Mapping[int, float]) -> tuple[float, float] | None:
+    """(CS or CP, D' or W') from the best mean speed (m/s) or power (W) over each duration in seconds.
+
+    Two-parameter model: work (distance, or joules) = CS x t + D', least squares over the durations of
+    CS_DURATIONS_S that have a value. None with fewer than CS_MIN_DURATIONS. A fit with no positive slope or
+    a negative intercept (efforts that were not all-out) gives (the best over the longest duration, 0).
+    Worked example: 3 min at 4.5 m/s and 12 min at 4.0 m/s -> 810 m and 2,880 m: CS = 2,070 / 540 = 3.833 m/s,
+    D' = 810 - 3.833 x 180 = 120 m."""
+    t = np.array([d for d in CS_DURATIONS_S if _finite(best.get(d))], dtype=float)
+    if t.size < CS_MIN_DURATIONS:
+        return None
+    v = np.array([float(best[int(d)]) for d in t])
+    work = v * t
+    slope = float(np.sum((t - t.mean()) * (work - work.mean())) / np.sum((t - t.mean()) ** 2))
+    intercept = float(work.mean() - slope * t.mean())
+    if slope <= 0 or intercept < 0:
+        return float(v[-1]), 0.0
+    return slope, intercept
+
+
+def _finite(value: Any) -> bool:
+    return value is not None and isinstance(value, (int, float)) and bool(np.isfinite(value)) and value > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """One threshold as of a day: its value (None: none could be made), where it came from ("profile": set by
+    the user; "data": estimated; "default": a stand-in), what it rests on in words, how many sessions or
+    records, and the dates of the first and last of them."""
+
+    key: str
+    value: float | None
+    as_of: date
+    source: str
+    basis: str
+    n: int = 0
+    first: date | None = None
+    last: date | None = None
+
+    def as_json(self) -> dict[str, object]:
+        value = None if self.value is None else round(float(self.value), 3)
+        return {"value": value, "as_of": self.as_of.isoformat(), "from": self.basis, "source": self.source,
+                "n": self.n, "first": self.first.isoformat() if self.first else None,
+                "last": self.last.isoformat() if self.last else None}
+
+
+# -- the data behind the estimates, gathered once ----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _History:
+    """Sessions sorted by day: day ordinals, families, best efforts, session HR maxima and held bpm."""
+
+    ordinal: np.ndarray  # day ordinal per session, ascending
+    day: np.ndarray  # datetime.date per session
+    family: np.ndarray
+    best_gas: np.ndarray  # n x len(CS_DURATIONS_S), NaN where none
+    best_power: np.ndarray
+    hr_top: np.ndarray  # highest held bpm (or max_hr) per session, NaN without HR
+    low_bpm: np.ndarray  # held bpm in [30, 60): flattened, session by session
+    low_offsets: np.ndarray  # start of each session's low bpm in low_bpm (n + 1)
+    rest_ordinal: np.ndarray  # resting-HR record days, ascending
+    rest_bpm: np.ndarray
+
+
+def _best_matrix(column: pd.Series | None, n: int) -> np.ndarray:
+    out = np.full((n, len(CS_DURATIONS_S)), np.nan)
+    if column is None:
+        return out
+    for i, best in enumerate(column):
+        if isinstance(best, Mapping) and best:
+            for j, d in enumerate(CS_DURATIONS_S):
+                value = best.get(d)
+                if value is not None and _finite(value):
+                    out[i, j] = float(value)
+    return out
+
+
+def _history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None) -> _History:
+    days = pd.to_datetime(sessions["day"]) if len(sessions) else pd.Series(dtype="datetime64[ns]")
+    order = np.argsort(days.to_numpy(), kind="stable")
+    frame = sessions.iloc[order]
+    n = len(frame)
+    day = np.array([d.date() if hasattr(d, "date") else d for d in pd.to_datetime(frame["day"])], dtype=object) \
+        if n else np.zeros(0, dtype=object)
+    ordinal = np.array([d.toordinal() for d in day], dtype=np.int64)
+    hists = list(frame["hr_hist"]) if n and "hr_hist" in frame else [{}] * n
+    max_col = frame["max_hr"].to_numpy(dtype=float) if n and "max_hr" in frame else np.full(n, np.nan)
+    hr_top = np.full(n, np.nan)
+    lows: list[np.ndarray] = []
+    for i, hist in enumerate(hists):
+        if isinstance(hist, Mapping) and hist:
+            bpm = np.fromiter(hist.keys(), dtype=float, count=len(hist))
+            secs = np.fromiter(hist.values(), dtype=float, count=len(hist))
+            held = bpm[secs >= HR_MIN_SECONDS]
+            plausible = held[(held >= HR_PLAUSIBLE[0]) & (held <= HR_PLAUSIBLE[1])]
+            hr_top[i] = plausible.max() if plausible.size else np.nan
+            lows.append(held[(held >= 30) & (held < HR_REST_DEFAULT)])
+        else:
+            top = max_col[i]
+            hr_top[i] = top if np.isfinite(top) and HR_PLAUSIBLE[0] <= top <= HR_PLAUSIBLE[1] else np.nan
+            lows.append(np.zeros(0))
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([a.size for a in lows]) if n else []
+    low_bpm = np.fromiter(chain.from_iterable(lows), dtype=float, count=int(offsets[-1]))
+    if resting_hr is not None and len(resting_hr):
+        rest = resting_hr.dropna(subset=["bpm"]).sort_values("day")
+        rest_ord = np.array([pd.Timestamp(d).toordinal() for d in rest["day"]], dtype=np.int64)
+        rest_bpm = rest["bpm"].to_numpy(dtype=float)
+    else:
+        rest_ord, rest_bpm = np.zeros(0, np.int64), np.zeros(0)
+    fam = families(frame["sport"]) if n else np.zeros(0, dtype=object)
+    return _History(ordinal, day, fam, _best_matrix(frame.get("best_gas_m_s"), n),
+                    _best_matrix(frame.get("best_power_w"), n),
+                    hr_top, low_bpm, offsets, rest_ord, rest_bpm)
+
+
+def _window(ordinal: np.ndarray, day: int, days: int) -> slice:
+    """The rows of the `days` days ending on `day` (inclusive) in an ascending ordinal array."""
+    return slice(int(np.searchsorted(ordinal, day - days + 1, "left")), int(np.searchsorted(ordinal, day, "right")))
+
+
+# -- one threshold as of one day ------------------------------------------------------------------------------
+def _critical(h: _History, best: np.ndarray, fam: str, day: int, key: str, unit: str) -> Estimate:
+    rows = _window(h.ordinal, day, CS_WINDOW_DAYS)
+    mask = (h.family[rows] == fam) & np.isfinite(best[rows]).any(axis=1)
+    as_of = date.fromordinal(day)
+    what = "speed" if unit == "m/s" else "power"
+    if not mask.any():
+        return Estimate(key, None, as_of, "none", f"no {fam} session with a best {what} of 3-20 min in the"
+                        f" {CS_WINDOW_DAYS} days to {as_of}")
+    window = best[rows][mask]
+    with np.errstate(all="ignore"):
+        tops = np.nanmax(np.where(np.isfinite(window), window, -np.inf), axis=0)
+    fit = critical_fit({d: float(v) for d, v in zip(CS_DURATIONS_S, tops, strict=True) if np.isfinite(v)})
+    used = h.day[rows][mask]
+    n = int(mask.sum())
+    if fit is None:
+        return Estimate(key, None, as_of, "none", f"{n} {fam} session(s) in the {CS_WINDOW_DAYS} days to {as_of},"
+                        " but best efforts of fewer than two durations of 3-20 min", n, used[0], used[-1])
+    value, reserve = fit
+    basis = (f"two-parameter critical {what} fit over the best efforts of 3-20 min of {n} {fam} session(s)"
+             f" in the {CS_WINDOW_DAYS} days to {as_of}")
+    basis += f" (D' {reserve:.0f} m)" if unit == "m/s" else f" (W' {reserve / 1000:.1f} kJ)"
+    if reserve == 0.0:
+        basis = (f"best mean {what} over the longest of 3-20 min held in {n} {fam} session(s) in the"
+                 f" {CS_WINDOW_DAYS} days to {as_of} (no all-out efforts to fit a line to)")
+    return Estimate(key, value, as_of, "data", basis, n, used[0], used[-1])
+
+
+def _hr_max(h: _History, day: int) -> Estimate:
+    rows = _window(h.ordinal, day, HR_MAX_WINDOW_DAYS)
+    tops = h.hr_top[rows]
+    ok = np.isfinite(tops)
+    as_of = date.fromordinal(day)
+    if not ok.any():
+        return Estimate("hr_max_bpm", HR_MAX_DEFAULT, as_of, "default",
+                        f"no heart rate of {HR_PLAUSIBLE[0]:.0f}-{HR_PLAUSIBLE[1]:.0f} bpm held in the year to {as_of}")
+    used = h.day[rows][ok]
+    values = np.sort(tops[ok])[::-1]
+    n = int(values.size)
+    if n >= 2 and values[0] - values[1] > HR_SPIKE_GAP_BPM:
+        return Estimate("hr_max_bpm", float(values[1]), as_of, "data",
+                        f"the second-highest session maximum of {n} session(s) in the year to {as_of}: the highest,"
+                        f" {values[0]:.0f} bpm, stands more than {HR_SPIKE_GAP_BPM:.0f} bpm above all others"
+                        " (an artefact)", n, used[0], used[-1])
+    return Estimate("hr_max_bpm", float(values[0]), as_of, "data",
+                    f"the highest heart rate held {HR_MIN_SECONDS:.0f} s or more in {n} session(s) in the year to"
+                    f" {as_of}", n, used[0], used[-1])
+
+
+def _hr_rest(h: _History, day: int) -> Estimate:
+    as_of = date.fromordinal(day)
+    rows = _window(h.rest_ordinal, day, HR_REST_WINDOW_DAYS)
+    if rows.start == rows.stop and rows.stop > 0 and day - h.rest_ordinal[rows.stop - 1] < HR_MAX_WINDOW_DAYS:
+        rows = _window(h.rest_ordinal, int(h.rest_ordinal[rows.stop - 1]), HR_REST_WINDOW_DAYS)
+    if rows.stop > rows.start:
+        values = h.rest_bpm[rows]
+        first = date.fromordinal(int(h.rest_ordinal[rows.start]))
+        last = date.fromordinal(int(h.rest_ordinal[rows.stop - 1]))
+        return Estimate("hr_rest_bpm", float(np.median(values)), as_of, "data",
+                        f"the median of {values.size} resting-HR record(s) of your watch or phone, {first} to {last}",
+                        int(values.size), first, last)
+    srows = _window(h.ordinal, day, HR_MAX_WINDOW_DAYS)
+    low = h.low_bpm[h.low_offsets[srows.start]:h.low_offsets[srows.stop]]
+    if low.size:
+        return Estimate("hr_rest_bpm", float(np.percentile(low, HR_REST_PERCENTILE)), as_of, "data",
+                        f"the {HR_REST_PERCENTILE:.0f}th percentile of the heart rates below {HR_REST_DEFAULT:.0f} bpm"
+                        f" held in your sessions of the year to {as_of} (no resting-HR records)",
+                        int(srows.stop - srows.start), h.day[srows.start], h.day[srows.stop - 1])
+    return Estimate("hr_rest_bpm", HR_REST_DEFAULT, as_of, "default",
+                    f"assumed {HR_REST_DEFAULT:.0f} bpm: no resting-HR records and no session heart rate below"
+                    f" {HR_REST_DEFAULT:.0f} bpm")
+
+
+def _from_profile(key: str, value: float, as_of: date) -> Estimate:
+    return Estimate(key, float(value), as_of, "profile", "set in your profile (it wins over any estimate)")
+
+
+def _estimate(h: _History, key: str, day: int, profile: Profile) -> Estimate:
+    as_of = date.fromordinal(day)
+    set_value = getattr(profile, key, None)
+    if isinstance(set_value, (int, float)):
+        return _from_profile(key, float(set_value), as_of)
+    if key == "hr_max_bpm":
+        return _hr_max(h, day)
+    if key == "hr_rest_bpm":
+        return _hr_rest(h, day)
+    if key == "critical_speed_m_s":
+        return _critical(h, h.best_gas, PACE_FAMILY, day, key, "m/s")
+    fam = next(f for f, k in POWER_FAMILIES.items() if k == key)
+    return _critical(h, h.best_power, fam, day, key, "W")
+
+
+def estimates(sessions: pd.DataFrame, profile: Profile, as_of: date,
+              resting_hr: pd.DataFrame | None = None) -> dict[str, Estimate]:
+    """Every threshold as of `as_of` (data after it ignored), keyed as in THRESHOLD_KEYS: `loadwatch profile`."""
+    if len(sessions):
+        sessions = sessions[pd.to_datetime(sessions["day"]) <= pd.Timestamp(as_of)]
+    if resting_hr is not None and len(resting_hr):
+        resting_hr = resting_hr[pd.to_datetime(resting_hr["day"]) <= pd.Timestamp(as_of)]
+    h = _history(sessions, resting_hr)
+    return {key: _estimate(h, key, as_of.toordinal(), profile) for key in THRESHOLD_KEYS}
+
+
+def session_thresholds(sessions: pd.DataFrame, profile: Profile,
+                       resting_hr: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each session's thresholds as of its own day, indexed like `sessions`.
+
+    Columns: cs_m_s (runs only), cp_w (the critical power of the session's sport family), hr_max_bpm,
+    hr_rest_bpm; NaN where none can be made. Worked out once per distinct day (and family), each with the
+    data up to that day only."""
+    n = len(sessions)
+    out = pd.DataFrame({"cs_m_s": np.full(n, np.nan), "cp_w": np.full(n, np.nan), "hr_max_bpm": np.full(n, np.nan),
+                        "hr_rest_bpm": np.full(n, np.nan)}, index=sessions.index)
+    if not n:
+        return out
+    h = _history(sessions, resting_hr)
+    ords = np.array([pd.Timestamp(d).toordinal() for d in sessions["day"]], dtype=np.int64)
+    fams = families(sessions["sport"])
+    cache: dict[tuple[str, int], float] = {}
+
+    def value(key: str, day: int) -> float:
+        if (key, day) not in cache:
+            got = _estimate(h, key, day, profile).value
+            cache[(key, day)] = np.nan if got is None else got
+        return cache[(key, day)]
+
+    hr = np.array([bool(isinstance(x, Mapping) and x) for x in sessions.get("hr_hist", [{}] * n)]) | \
+        np.isfinite(sessions["avg_hr"].to_numpy(dtype=float) if "avg_hr" in sessions else np.full(n, np.nan))
+    gas = _has(sessions, "gas_hist", n)
+    power = _has(sessions, "power_hist", n)
+    cs, cp, hmax, hrest = (np.full(n, np.nan) for _ in range(4))
+    for i in range(n):
+        d = int(ords[i])
+        if gas[i] and fams[i] == PACE_FAMILY:
+            cs[i] = value("critical_speed_m_s", d)
+        if power[i] and fams[i] in POWER_FAMILIES:
+            cp[i] = value(POWER_FAMILIES[fams[i]], d)
+        elif power[i]:
+            cp[i] = _family_cp(h, fams[i], d, cache)
+        if hr[i]:
+            hmax[i], hrest[i] = value("hr_max_bpm", d), value("hr_rest_bpm", d)
+    out["cs_m_s"], out["cp_w"], out["hr_max_bpm"], out["hr_rest_bpm"] = cs, cp, hmax, hrest
+    return out
+
+
+def _family_cp(h: _History, fam: str, day: int, cache: dict[tuple[str, int], float]) -> float:
+    """CP of a family without a profile key (rowing, ...): estimated only."""
+    key = f"cp:{fam}"
+    if (key, day) not in cache:
+        got = _critical(h, h.best_power, fam, day, key, "W").value
+        cache[(key, day)] = np.nan if got is None else got
+    return cache[(key, day)]
+
+
+def _has(sessions: pd.DataFrame, col: str, n: int) -> np.ndarray:
+    if col not in sessions:
+        return np.zeros(n, dtype=bool)
+    return np.array([bool(isinstance(x, Mapping) and x) for x in sessions[col]], dtype=bool)
+
+
+def latest(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None = None) -> dict[str, Estimate]:
+    """The estimates as of the last session day (what the notes quote); {} without sessions."""
+    if not len(sessions):
+        return {}
+    last = max(pd.Timestamp(d) for d in sessions["day"]).date()
+    return estimates(sessions, profile, last, resting_hr)
+
+
+def pace_text(speed_m_s: float) -> str:
+    """A speed as a running pace, min:s per km (3.85 m/s -> '4:20 /km')."""
+    secs = round(1000.0 / speed_m_s)
+    return f"{secs // 60}:{secs % 60:02d} /km"
+
+
+__all__ = ["CS_DURATIONS_S", "CS_WINDOW_DAYS", "HR_MAX_WINDOW_DAYS", "HR_REST_WINDOW_DAYS", "HR_SPIKE_GAP_BPM",
+           "POWER_FAMILIES", "THRESHOLD_KEYS", "Estimate", "critical_fit", "estimates", "families", "family",
+           "latest", "pace_text", "session_thresholds"]
