@@ -27,6 +27,7 @@ import pandas as pd
 from ..config import Profile
 from ..model.caps import Caps
 from ..model.load import is_run, week_start
+from ..model.pace_power import CALIBRATION_MIN_SESSIONS, GENERIC_THRESHOLD_HRR
 from ..model.status import Status
 from ..wording import amount, export_name, format_name, hm, km, utc_offset, whole
 
@@ -177,10 +178,17 @@ def method_rows(profile: Profile, metric: str) -> list[tuple[str, str, str, str]
     """(what, formula and threshold, source, strength of evidence) for every rule the report uses."""
     p = profile
     return [
-        ("Session load", "Banister TRIMP: min x HRr x 0.64 e^(1.92 HRr) (women 0.86 e^(1.67 HRr)); no HR: "
-         "RPE x min (Foster 2001), else minutes at HRr 0.6; HR for under 3/4 of it: TRIMP of the covered part "
-         "+ that estimate for the rest. Minutes are moving time (elapsed if none), as GoldenCheetah counts",
+        ("Session load", "first available: heart rate (TRIMP, min x HRr x 0.64 e^(1.92 HRr); women 0.86 e^(1.67 "
+         "HRr)), power, pace, RPE (yours or the watch's: min at HRr = RPE/10), duration (min at HRr 0.6); HR for "
+         "under 3/4 of it: + the next source for the rest. Moving minutes",
          "Banister 1975; Foster 2001", "established measures of effort; the duration estimate is a stand-in"),
+        ("Pace, power load", "hours x IF^2 x 100 per bin, IF = graded speed / CS or power / CP; in TRIMP by your "
+         f"median TRIMP per point ({CALIBRATION_MIN_SESSIONS}+ sessions with both), else 100 = 1 h at HRr "
+         f"{GENERIC_THRESHOLD_HRR:g}", "rTSS, GOVSS (second-hand; GoldenCheetah's code first-hand); Minetti 2002",
+         "between average and normalised pace; fitted per athlete"),
+        ("Thresholds", "as of each day: CS, CP = slope of the 3-20 min bests of 90 days; HRmax = the year's highest "
+         "held, a lone spike left out; HRrest = 30-day median of resting-HR records; your values win",
+         "Monod 1965; Hill 1993; Jones 2017 (second-hand); Smyth 2020", "CS from training logs: marathon R^2 0.67"),
         ("Fitness, fatigue, form", "CTL += (load - CTL)/42; ATL += (load - ATL)/7, from 0; form TSB = "
          "yesterday's CTL - ATL, as TrainingPeaks and GoldenCheetah show it (changed: it held today's "
          "session, so a steady Sunday long run read -15 where they read -4.5); no form flag before 42 days",
@@ -270,13 +278,43 @@ def data_quality(sources: pd.DataFrame, status: Status, athlete: str, *, max_fil
     if len(offsets):
         shown = ", ".join(utc_offset(int(o)) for o in sorted(offsets)[:6])
         lines.append(f"UTC offsets seen in your sessions: {shown}.")
-    lines += [f"Assumption: {n.text}" for n in status.notes if n.kind != "acwr"]
+    lines[1:1] = load_source_lines(status)  # right after what was imported: what the load rests on
+    lines += [f"Assumption: {n.text}" for n in status.notes if n.kind not in ("acwr", "calibration")]
     return lines
+
+
+def load_source_lines(status: Status) -> list[str]:
+    """The share of the shown weeks' load by source and, where pace or power carried any, the mapping to TRIMP
+    used (the status's calibration notes): page 6 shows them first among the data-quality lines."""
+    shares = load_shares(status)
+    if not shares:
+        return []
+    line = "Load by source in these weeks: " + ", ".join(f"{name} {share:.0%}" for name, share in shares) + "."
+    return [line, *(n.text for n in status.notes if n.kind == "calibration")]
+
+
+SOURCE_WORDS = {"trimp": "heart rate", "power": "power", "pace": "pace", "srpe": "RPE", "duration": "duration",
+                "hr+power": "heart rate + power", "hr+pace": "heart rate + pace", "hr+rpe": "heart rate + RPE",
+                "hr+duration": "heart rate + duration"}
+
+
+def load_shares(status: Status) -> list[tuple[str, float]]:
+    """The share of the load of the shown weeks' sessions that each load_source carries, largest first, in words
+    (`SOURCE_WORDS`); [] without load."""
+    sessions = status.sessions
+    if not len(sessions) or "load_source" not in sessions or not len(status.daily):
+        return []
+    shown = sessions[pd.to_datetime(sessions["day"]) >= status.daily.index[0]]
+    total = float(shown["load"].sum()) if len(shown) else 0.0
+    if total <= 0:
+        return []
+    by = shown.groupby("load_source")["load"].sum() / total
+    return [(SOURCE_WORDS.get(str(k), str(k)), float(v)) for k, v in by.sort_values(ascending=False).items() if v > 0]
 
 
 def period_text(start: date, end: date) -> str:
     return f"{start:%d %b %Y} to {end:%d %b %Y}"
 
 
-__all__ = ["Headline", "KeyRow", "cap_rows", "data_quality", "days_so_far", "headline", "key_rows",
-           "last_complete_ramp", "method_rows", "period_text", "week_summary"]
+__all__ = ["SOURCE_WORDS", "Headline", "KeyRow", "cap_rows", "data_quality", "days_so_far", "headline", "key_rows",
+           "last_complete_ramp", "load_shares", "load_source_lines", "method_rows", "period_text", "week_summary"]
