@@ -119,6 +119,29 @@ def fit_file(body: bytes) -> bytes:
     return header + body + struct.pack("<H", crc16(header + body))
 
 
+def one_error_line(result: object, code: int = 1) -> str:
+    """The one line a failing command prints on stderr (a CliRunner result or a finished child process),
+    after checking its exit code and that no traceback was printed."""
+    exit_code = getattr(result, "exit_code", getattr(result, "returncode", None))
+    stderr = str(getattr(result, "stderr", ""))
+    assert exit_code == code, (exit_code, getattr(result, "output", getattr(result, "stdout", "")), stderr)
+    exception = getattr(result, "exception", None)
+    assert exception is None or isinstance(exception, SystemExit), repr(exception)
+    assert "Traceback" not in stderr, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def small_history_store(path: Path) -> Path:
+    """A store at `path` with 14 runs every other day from Mon 5 Feb 2024 (avg HR 150) and 40 days of
+    7,000 steps to Sun 3 Mar 2024: enough for every command to have something to write."""
+    with Store(path) as store:
+        write(store, [run_on(date(2024, 2, 5) + timedelta(days=i), avg_hr=150.0) for i in range(0, 28, 2)],
+              steps_days(40, date(2024, 3, 3)))
+    return path
+
+
 # -- files the subprocess tests import ---------------------------------------------------------------
 def gpx_run(i: int) -> str:
     """A 10-minute run on day i of 2023 (60 points, 10 s apart, ~20 m apart), local offset +02:00."""

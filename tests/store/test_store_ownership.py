@@ -25,7 +25,7 @@ from loadwatch.cli import cli
 from loadwatch.errors import StoreError
 from loadwatch.store import Store
 from loadwatch.store.schema import APPLICATION_ID, MIGRATIONS
-from tests.helpers import run_on, steps_days, write
+from tests.helpers import one_error_line, run_on, steps_days, write
 
 AS_OF = "2024-03-03"
 # Every command that only reads the store (profile without --set; export to stdout).
@@ -43,14 +43,6 @@ def invoke(db: Path, *args: str, cwd: Path | None = None):
         return CliRunner().invoke(cli, ["--db", str(db), "--as-of", AS_OF, *args])
     finally:
         os.chdir(here)
-
-
-def one_line_error(result, code: int = 1) -> str:
-    assert result.exit_code == code, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -89,7 +81,7 @@ def test_a_file_that_is_not_a_store_is_refused_and_unchanged(tmp_path, kind, arg
     gpx.write_text('<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"></gpx>')
     before = snapshot(folder)
     result = invoke(db, *[str(gpx) if a == "IMPORT" else a for a in args])
-    line = one_line_error(result)
+    line = one_error_line(result)
     assert "not a loadwatch store" in line and "--db" in line, line
     assert snapshot(folder) == before
 
@@ -111,7 +103,7 @@ def test_another_programs_sqlite_keeps_its_tables_and_journal_mode(tmp_path):
 def test_a_read_on_a_new_path_creates_nothing(tmp_path, args):
     db = tmp_path / "not-yet" / "store.sqlite"
     result = invoke(db, *args, cwd=tmp_path)
-    line = one_line_error(result)
+    line = one_error_line(result)
     assert "no loadwatch store" in line and "loadwatch import" in line, line
     assert not db.parent.exists()
 
@@ -119,7 +111,7 @@ def test_a_read_on_a_new_path_creates_nothing(tmp_path, args):
 def test_a_read_on_an_empty_file_creates_nothing(tmp_path):
     db = tmp_path / "store.sqlite"
     db.touch()
-    line = one_line_error(invoke(db, "status"))
+    line = one_error_line(invoke(db, "status"))
     assert "no loadwatch store" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store.sqlite"]
     assert db.stat().st_size == 0
@@ -203,7 +195,7 @@ def test_reads_work_on_a_read_only_medium(read_only_copy, tmp_path):
 
 @pytest.mark.parametrize("args", WRITES, ids=lambda a: " ".join(a))
 def test_a_write_on_a_read_only_medium_says_so(read_only_copy, args):
-    line = one_line_error(invoke(read_only_copy, *args))
+    line = one_error_line(invoke(read_only_copy, *args))
     assert "read-only" in line, line
 
 

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from loadwatch.store import Store
-from tests.helpers import child_env, gpx_run, loadwatch_cmd, run_on, steps_days, write
+from tests.helpers import child_env, gpx_run, loadwatch_cmd, one_error_line, small_history_store
 
 AS_OF = "2024-03-03"
 
@@ -75,21 +73,9 @@ def run(db: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedPr
                           env=child_env(), cwd=cwd, timeout=120)
 
 
-def one_line(done: subprocess.CompletedProcess[str], code: int = 1) -> str:
-    assert done.returncode == code, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr, done.stderr
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, done.stderr
-    return lines[0]
-
-
 @pytest.fixture
 def filled_store(tmp_path):
-    db = tmp_path / "store.sqlite"
-    with Store(db) as store:
-        write(store, [run_on(date(2024, 2, 5) + timedelta(days=i), avg_hr=150.0) for i in range(0, 28, 2)],
-              steps_days(40, date(2024, 3, 3)))
-    return db
+    return small_history_store(tmp_path / "store.sqlite")
 
 
 @pytest.mark.parametrize("args", [
@@ -102,7 +88,7 @@ def filled_store(tmp_path):
 def test_an_output_on_a_full_disk_is_one_line_and_leaves_nothing(small_disk, filled_store, args):
     fill(small_disk)
     before = sorted(p.name for p in small_disk.iterdir())
-    line = one_line(run(filled_store, *[a.replace("OUT", str(small_disk)) for a in args]))
+    line = one_error_line(run(filled_store, *[a.replace("OUT", str(small_disk)) for a in args]))
     assert line.startswith("Error: the disk is full writing"), line
     assert "free some space" in line
     assert sorted(p.name for p in small_disk.iterdir()) == before  # no 0-byte file, no temporary left
@@ -112,7 +98,7 @@ def test_an_output_that_replaces_a_file_keeps_the_old_one_when_the_disk_is_full(
     target = small_disk / "goals.ics"
     target.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     fill(small_disk)
-    one_line(run(filled_store, "goals", "--ics", str(target)))
+    one_error_line(run(filled_store, "goals", "--ics", str(target)))
     assert target.read_bytes() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
 
 
@@ -126,7 +112,7 @@ def test_an_import_that_fills_the_disk_keeps_what_was_committed(store_disk, tmp_
     assert created.returncode == 0, created.stderr
     filler = fill(store_disk, leave=120_000)
     done = run(db, "import", str(inbox))
-    line = one_line(done, code=3)
+    line = one_error_line(done, code=3)
     assert "the disk is full writing" in line and str(db) in line, line
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -149,7 +135,7 @@ def test_a_log_on_a_full_disk_is_one_line_and_changes_nothing(small_disk, filled
     filler = fill(small_disk)
     before = db.read_bytes()
     done = run(db, "log", "pain", "--where", "lower", "--level", "2")
-    line = one_line(done)
+    line = one_error_line(done)
     assert "the disk is full writing" in line, line
     assert db.read_bytes() == before
     filler.unlink()  # room for the check's own -shm

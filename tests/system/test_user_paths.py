@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from loadwatch.cli import cli
-from loadwatch.store import Store
-from tests.helpers import gpx_run, run_on, steps_days, write
+from tests.helpers import gpx_run, one_error_line, small_history_store
 
 AS_OF = "2024-03-03"
 PATH_MAX = os.pathconf("/", "PC_PATH_MAX")
@@ -28,21 +26,9 @@ def invoke(db: Path, *args: str, as_of: str = AS_OF):
     return CliRunner().invoke(cli, ["--db", str(db), "--as-of", as_of, *args])
 
 
-def one_line(result, code: int = 1) -> str:
-    assert result.exit_code == code, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
-
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "store.sqlite"
-    with Store(path) as store:
-        write(store, [run_on(date(2024, 2, 5) + timedelta(days=i), avg_hr=150.0) for i in range(0, 28, 2)],
-              steps_days(40, date(2024, 3, 3)))
-    return path
+    return small_history_store(tmp_path / "store.sqlite")
 
 
 def too_deep(base: Path) -> Path:
@@ -70,7 +56,7 @@ OUTPUTS = [("goals", "--csv", "OUT.csv"), ("goals", "--ics", "OUT.ics"), ("expor
 @pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: " ".join(a[:2]))
 def test_an_output_in_a_missing_folder_is_one_line(db, tmp_path, args):
     out = tmp_path / "no" / "such" / "folder" / "x"
-    line = one_line(invoke(db, *[a.replace("OUT", str(out)) for a in args]))
+    line = one_error_line(invoke(db, *[a.replace("OUT", str(out)) for a in args]))
     assert "does not exist" in line and "folder" in line, line
     assert not (tmp_path / "no").exists()
 
@@ -78,14 +64,14 @@ def test_an_output_in_a_missing_folder_is_one_line(db, tmp_path, args):
 @pytest.mark.parametrize("args", [*OUTPUTS, ("export", "--csv", "OUT")], ids=lambda a: " ".join(a[:2]))
 def test_an_output_past_the_path_limit_is_one_line(db, tmp_path, args):
     out = too_deep(tmp_path) / "x"
-    line = one_line(invoke(db, *[a.replace("OUT", str(out)) for a in args]))
+    line = one_error_line(invoke(db, *[a.replace("OUT", str(out)) for a in args]))
     assert "too long" in line, line
 
 
 def test_a_store_past_the_path_limit_is_one_line(tmp_path):
     store = too_deep(tmp_path) / "store.sqlite"
-    assert "too long" in one_line(invoke(store, "profile", "--set", "hr_max_bpm=190"))
-    assert "too long" in one_line(invoke(store, "status"))
+    assert "too long" in one_error_line(invoke(store, "profile", "--set", "hr_max_bpm=190"))
+    assert "too long" in one_error_line(invoke(store, "status"))
 
 
 def test_an_import_past_the_path_limit_still_imports_the_rest(tmp_path):
@@ -125,6 +111,6 @@ def test_a_folder_holding_a_file_past_the_path_limit_imports_the_rest(tmp_path):
 @pytest.mark.parametrize("args", [("status",), ("plan",), ("goals",), ("report", "-o", "OUT")],
                          ids=lambda a: a[0])
 def test_an_as_of_without_a_next_week_is_one_line(db, tmp_path, as_of, args):
-    line = one_line(invoke(db, *[str(tmp_path / "r.pdf") if a == "OUT" else a for a in args], as_of=as_of))
+    line = one_error_line(invoke(db, *[str(tmp_path / "r.pdf") if a == "OUT" else a for a in args], as_of=as_of))
     assert "--as-of" in line and as_of in line, line
     assert not (tmp_path / "r.pdf").exists()
