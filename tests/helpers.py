@@ -49,6 +49,20 @@ def steady_weeks(weeks: int = 8, end: date = date(2024, 3, 3), spike_last: bool 
     return acts
 
 
+def easy_run(day: date, km: float) -> Activity:
+    """A run at 5:00 min/km and a steady 145 bpm, 08:00 local (+01:00): its TRIMP is proportional to its km."""
+    return run_on(day, km, km * 5, hour=8, offset_h=1, avg_hr=145.0)
+
+
+def weeks_of(runs: dict[int, float], n: int, last_sunday: date) -> list[Activity]:
+    """`n` weeks ending on `last_sunday`, each with an `easy_run` on these weekdays (0 = Monday): km."""
+    acts = []
+    for w in range(n):
+        monday = last_sunday - timedelta(days=6 + 7 * w)
+        acts += [easy_run(monday + timedelta(days=wd), km) for wd, km in runs.items()]
+    return acts
+
+
 def write(store: Store, activities: Iterable[Activity] = (), steps: Iterable[DailySteps] = (), *,
           athlete: str = "me", tag: str | None = None) -> WriteOutcome:
     """Store the sessions and step days as one source file (the call `import_paths` makes); its counts."""

@@ -12,24 +12,11 @@ import pytest
 from pypdf import PdfReader
 
 from loadwatch.cli import cli
-from loadwatch.models import Activity
 from loadwatch.store import Store
 from loadwatch.wording import amount
-from tests.helpers import run_on, write
+from tests.helpers import easy_run, weeks_of, write
 
 SUNDAY = date(2024, 3, 3)
-
-
-def run(day: date, km: float) -> Activity:
-    return run_on(day, km, km * 5, hour=8, offset_h=1, avg_hr=145.0)
-
-
-def weeks_of(runs: dict[int, float], n: int, last_sunday: date) -> list[Activity]:
-    acts = []
-    for w in range(n):
-        monday = last_sunday - timedelta(days=6 + 7 * w)
-        acts += [run(monday + timedelta(days=wd), km) for wd, km in runs.items()]
-    return acts
 
 
 def outputs(runner, db: Path, tmp_path: Path) -> tuple[dict, dict, str, str, str]:
@@ -51,7 +38,7 @@ def test_two_spikes_in_a_row_one_long_run_limit_everywhere(runner, db_path: Path
     acts = [a for a in weeks_of({1: 6, 3: 6, 6: 12}, 8, SUNDAY)
             if a.start_utc.date() not in (SUNDAY, SUNDAY - timedelta(days=7))]
     with Store(db_path) as store:
-        write(store, [*acts, run(SUNDAY - timedelta(days=7), 17.5), run(SUNDAY, 25.0)])
+        write(store, [*acts, easy_run(SUNDAY - timedelta(days=7), 17.5), easy_run(SUNDAY, 25.0)])
     status, plan, status_text, plan_text, report = outputs(runner, db_path, tmp_path)
     spikes = [f for f in status["flags"] if f["rule"] == "session_spike"]
     assert len(spikes) == 2

@@ -12,27 +12,13 @@ import pytest
 from loadwatch.config import Profile
 from loadwatch.model.plan import Plan, next_week
 from loadwatch.model.status import Status, compute_status
-from loadwatch.models import Activity, Flag
+from loadwatch.models import Flag
 from loadwatch.report.data import PLAN_WEEKS
 from loadwatch.store import Store
 from loadwatch.wording import amount
-from tests.helpers import run_on, write
+from tests.helpers import easy_run, run_on, weeks_of, write
 
 SUNDAY = date(2024, 3, 3)
-
-
-def run(day: date, km: float) -> Activity:
-    """A run at 5:00 min/km and a steady 145 bpm: its TRIMP is proportional to its km."""
-    return run_on(day, km, km * 5, hour=8, offset_h=1, avg_hr=145.0)
-
-
-def weeks_of(runs: dict[int, float], n: int, last_sunday: date) -> list[Activity]:
-    """`n` weeks ending on `last_sunday`, each with runs on these weekdays (0 = Monday): km."""
-    acts = []
-    for w in range(n):
-        monday = last_sunday - timedelta(days=6 + 7 * w)
-        acts += [run(monday + timedelta(days=wd), km) for wd, km in runs.items()]
-    return acts
 
 
 def status_and_plan(store: Store, as_of: date) -> tuple[Status, Plan]:
@@ -53,7 +39,7 @@ def test_the_spike_flag_and_the_plan_quote_one_long_run_limit(store: Store) -> N
     # longest non-spike run of the last 30 days is 12 km -> 1.10 x 12 = 13.2 km. Both now say 13.2 km.
     acts = weeks_of({1: 6, 3: 6, 6: 12}, 8, SUNDAY)
     acts = [a for a in acts if a.start_utc.date() not in (SUNDAY, SUNDAY - timedelta(days=7))]
-    acts += [run(SUNDAY - timedelta(days=7), 17.5), run(SUNDAY, 25.0)]
+    acts += [easy_run(SUNDAY - timedelta(days=7), 17.5), easy_run(SUNDAY, 25.0)]
     write(store, acts)
     status, plan = status_and_plan(store, SUNDAY)
     spikes = flags_of(status, "session_spike")
@@ -152,7 +138,7 @@ def test_one_short_run_after_weeks_of_walking_gets_a_starting_plan_never_below_i
     # history is 1 day: a starting plan from what they did, at most 4.8 x 1.10 = 5.28 km (the week and the
     # long run), and a note of the days it rests on.
     walks = [run_on(SUNDAY - timedelta(days=b), 5, 60, sport="walking", hour=18) for b in range(40, 0, -1)]
-    write(store, [*walks, run(SUNDAY, 4.8)])
+    write(store, [*walks, easy_run(SUNDAY, 4.8)])
     _, plan = status_and_plan(store, SUNDAY)
     assert plan.mode == "starting"
     assert plan.caps.long_run_max_m is not None and plan.caps.long_run_max_m >= 4_800
