@@ -40,8 +40,8 @@ def status_command(obj: Context, weeks: int, metric: str, as_json: bool) -> None
     acwr: the EWMA acute:chronic ratio averaged over the 7 days to the week's last day; tsb: form,
     yesterday's ctl - atl (TrainingPeaks, GoldenCheetah); load: a day with an unknown load (steps:
     no count; srpe: a session without RPE) counts as the week's average known day; strain is null
-    where monotony is. Each session's load and load_source (trimp, hr+rpe, hr+duration, srpe,
-    duration): `loadwatch sessions --json`.
+    where monotony is. Each session's load, load_source (trimp, power, pace, srpe, duration,
+    hr+power, hr+pace, hr+rpe, hr+duration) and loads by source: `loadwatch sessions --json`.
     """
     status = api.status(obj.reader, obj.athlete, as_of=obj.today, weeks=weeks, metric=metric)
     if as_json:

@@ -90,7 +90,9 @@ def _sessions(athlete: str, frame: pd.DataFrame) -> pa.Table:
 def _quality(tables: dict[str, pa.Table], sessions: pd.DataFrame) -> dict[str, int]:
     ledger = tables["sources"].to_pylist() if "sources" in tables else []
     by = [r["status"] for r in ledger if r["status"] != "archive"]
-    with_hr = sessions["load_source"].isin(["trimp", "hr+rpe", "hr+duration"]) if len(sessions) else None
+    from ..model.load import HR_SOURCES  # the load_source values that rest on heart rate (partial ones too)
+
+    with_hr = sessions["load_source"].isin(HR_SOURCES) if len(sessions) else None
     placed = (sessions["offset_from"] != "file") if len(sessions) and "offset_from" in sessions else None
     return {"files": len(by), "files_failed": by.count(dataset.FAILED), "files_skipped": by.count("skipped"),
             "files_recovered": by.count("recovered"), "files_duplicate": by.count("duplicate"),

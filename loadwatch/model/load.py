@@ -543,12 +543,14 @@ def spikes(sessions: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = [
+    "HR_SOURCES",
     "SPIKED",
     "SPIKE_CLASSES",
     "SPIKE_THRESHOLDS",
     "daily_frame",
     "is_run",
     "is_spike",
+    "load_orders",
     "monday_of",
     "session_loads",
     "spikes",

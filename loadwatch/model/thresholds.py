@@ -263,8 +263,7 @@ def _hr_rest(h: _History, day: int) -> Estimate:
                         f" held in your sessions of the year to {as_of} (no resting-HR records)",
                         int(srows.stop - srows.start), h.day[srows.start], h.day[srows.stop - 1])
     return Estimate("hr_rest_bpm", HR_REST_DEFAULT, as_of, "default",
-                    f"assumed {HR_REST_DEFAULT:.0f} bpm: no resting-HR records and no session heart rate below"
-                    f" {HR_REST_DEFAULT:.0f} bpm")
+                    f"a stand-in: no resting-HR records and no session heart rate below {HR_REST_DEFAULT:.0f} bpm")
 
 
 def _from_profile(key: str, value: float, as_of: date) -> Estimate:
