@@ -118,19 +118,13 @@ def _replace(tmp: Path, path: Path) -> None:
 
 
 @contextmanager
-def atomic_open(path: Path, mode: str = "w", *, newline: str | None = None) -> Iterator[IO[Any]]:
-    """Open a temporary file beside `path`; on success it is synced and replaces `path`, on any error it
-    is removed and `path` is untouched. An OSError (a full disk, a missing folder, a path too long)
-    becomes one WriteError/DiskFull sentence naming `path`."""
-    path = Path(path)
+def _replacing(path: Path) -> Iterator[tuple[int, Path]]:
+    """A temporary file beside `path` (its descriptor and name) that replaces `path` when the block ends
+    without error and is removed otherwise; an OSError becomes one WriteError/DiskFull sentence."""
     tmp: Path | None = None
     try:
         fd, tmp = _temporary(path)
-        encoding = None if "b" in mode else "utf-8"
-        with open(fd, mode, encoding=encoding, newline=newline) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())  # a full disk shows here at the latest (delayed allocation, NFS)
+        yield fd, tmp
         _replace(tmp, path)
     except BaseException as err:
         if tmp is not None:
@@ -140,13 +134,25 @@ def atomic_open(path: Path, mode: str = "w", *, newline: str | None = None) -> I
         raise
 
 
+@contextmanager
+def atomic_open(path: Path, mode: str = "w", *, newline: str | None = None) -> Iterator[IO[Any]]:
+    """Open a temporary file beside `path`; on success it is synced and replaces `path`, on any error it
+    is removed and `path` is untouched. An OSError (a full disk, a missing folder, a path too long)
+    becomes one WriteError/DiskFull sentence naming `path`."""
+    path = Path(path)
+    with _replacing(path) as (fd, _tmp):
+        encoding = None if "b" in mode else "utf-8"
+        with open(fd, mode, encoding=encoding, newline=newline) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())  # a full disk shows here at the latest (delayed allocation, NFS)
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Let `write` fill a temporary path (a library that wants a file name), then sync it and rename it
     over `path`; errors as in `atomic_open`."""
     path = Path(path)
-    tmp: Path | None = None
-    try:
-        fd, tmp = _temporary(path)
+    with _replacing(path) as (fd, tmp):
         os.close(fd)
         write(tmp)
         fd = os.open(tmp, os.O_RDONLY)
@@ -154,13 +160,6 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        _replace(tmp, path)
-    except BaseException as err:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise write_error(err, path) from None
-        raise
 
 
 @contextmanager
