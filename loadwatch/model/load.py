@@ -99,12 +99,12 @@ def trimp_rate(hrr: np.ndarray | float, sex: str | None) -> np.ndarray | float:
     return hrr * a * np.exp(b * hrr)
 
 
-def _hr_notes(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None, notes: list[Note]) -> None:
+def _hr_notes(sessions: pd.DataFrame, profile: Profile, data: thresholds.History, notes: list[Note]) -> None:
     """Say which heart-rate bounds were estimated (their values as of the last day with heart rate)."""
     if profile.hr_max_bpm is not None and profile.hr_rest_bpm is not None:
         return
     with_hr = sessions[_has_dict(sessions, "hr_hist") | np.isfinite(sessions["avg_hr"].to_numpy(dtype=float))]
-    est = thresholds.latest(with_hr, profile, resting_hr) if len(with_hr) else {}
+    est = thresholds.latest(with_hr, profile, data=data) if len(with_hr) else {}
     if profile.hr_max_bpm is None and "hr_max_bpm" in est:
         e = est["hr_max_bpm"]
         notes.append(Note("hr", f"HRmax not set: estimated {e.value:.0f} bpm from your highest recorded heart rate"
@@ -189,10 +189,11 @@ def session_loads(sessions: pd.DataFrame, profile: Profile, *,
     if sex is None and n:
         notes.append(Note("sex", "Sex not set: TRIMP uses the male coefficients 0.64 e^(1.92 HRr)"
                           " (set it: loadwatch profile --set sex=female|male)."))
-    bounds = thresholds.session_thresholds(out, profile, resting_hr)
+    data = thresholds.history(out, resting_hr)
+    bounds = thresholds.session_thresholds(out, profile, data=data)
     trimp = np.full(n, np.nan)
     if has_hr.any():
-        _hr_notes(out, profile, resting_hr, notes)
+        _hr_notes(out, profile, data, notes)
         hr_max = bounds["hr_max_bpm"].to_numpy(dtype=float)
         hr_rest = bounds["hr_rest_bpm"].to_numpy(dtype=float)
         bad = has_hr & (hr_max <= hr_rest + HR_RESERVE_MIN_BPM)

@@ -82,15 +82,24 @@ def critical_fit(best: Mapping[int, float]) -> tuple[float, float] | None:
     a negative intercept (efforts that were not all-out) gives (the best over the longest duration, 0).
     Worked example: 3 min at 4.5 m/s and 12 min at 4.0 m/s -> 810 m and 2,880 m: CS = 2,070 / 540 = 3.833 m/s,
     D' = 810 - 3.833 x 180 = 120 m."""
-    t = np.array([d for d in CS_DURATIONS_S if _finite(best.get(d))], dtype=float)
-    if t.size < CS_MIN_DURATIONS:
+    return _fit(np.array([float(best[d]) if _finite(best.get(d)) else np.nan for d in CS_DURATIONS_S]))
+
+
+_T = np.array(CS_DURATIONS_S, dtype=float)
+
+
+def _fit(v: np.ndarray) -> tuple[float, float] | None:
+    """`critical_fit` on the bests aligned with CS_DURATIONS_S (NaN where none)."""
+    ok = np.isfinite(v)
+    if int(ok.sum()) < CS_MIN_DURATIONS:
         return None
-    v = np.array([float(best[int(d)]) for d in t])
-    work = v * t
-    slope = float(np.sum((t - t.mean()) * (work - work.mean())) / np.sum((t - t.mean()) ** 2))
+    t, speed = _T[ok], v[ok]
+    work = speed * t
+    dt = t - t.mean()
+    slope = float((dt * (work - work.mean())).sum() / (dt * dt).sum())
     intercept = float(work.mean() - slope * t.mean())
     if slope <= 0 or intercept < 0:
-        return float(v[-1]), 0.0
+        return float(speed[-1]), 0.0
     return slope, intercept
 
 
@@ -122,7 +131,7 @@ class Estimate:
 
 # -- the data behind the estimates, gathered once ----------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class _History:
+class History:
     """Sessions sorted by day: day ordinals, families, best efforts, session HR maxima and held bpm."""
 
     ordinal: np.ndarray  # day ordinal per session, ascending
@@ -150,33 +159,34 @@ def _best_matrix(column: pd.Series | None, n: int) -> np.ndarray:
     return out
 
 
-def _history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None) -> _History:
-    days = pd.to_datetime(sessions["day"]) if len(sessions) else pd.Series(dtype="datetime64[ns]")
+def history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None = None) -> History:
+    """The data every estimate rests on, gathered once (sessions sorted by day). A threshold as of a day reads
+    only the rows up to that day from it, so one history serves every day."""
+    n = len(sessions)
+    days = pd.to_datetime(sessions["day"]) if n else pd.Series(dtype="datetime64[ns]")
     order = np.argsort(days.to_numpy(), kind="stable")
     frame = sessions.iloc[order]
-    n = len(frame)
-    day = np.array([d.date() if hasattr(d, "date") else d for d in pd.to_datetime(frame["day"])], dtype=object) \
-        if n else np.zeros(0, dtype=object)
+    day = np.array([d.date() for d in days.iloc[order]], dtype=object) if n else np.zeros(0, dtype=object)
     ordinal = np.array([d.toordinal() for d in day], dtype=np.int64)
-    hists = list(frame["hr_hist"]) if n and "hr_hist" in frame else [{}] * n
+    hists = [h if isinstance(h, Mapping) else {} for h in frame["hr_hist"]] if n and "hr_hist" in frame \
+        else [{}] * n
+    lens = np.fromiter((len(h) for h in hists), dtype=np.int64, count=n)
+    total = int(lens.sum())
+    bpm = np.fromiter(chain.from_iterable(hists), dtype=float, count=total)
+    secs = np.fromiter(chain.from_iterable(h.values() for h in hists), dtype=float, count=total)
+    owner = np.repeat(np.arange(n), lens)
+    held = secs >= HR_MIN_SECONDS
+    top_ok = held & (bpm >= HR_PLAUSIBLE[0]) & (bpm <= HR_PLAUSIBLE[1])
+    hr_top = np.full(n, -np.inf)
+    np.maximum.at(hr_top, owner[top_ok], bpm[top_ok])
+    hr_top[~np.isfinite(hr_top)] = np.nan
     max_col = frame["max_hr"].to_numpy(dtype=float) if n and "max_hr" in frame else np.full(n, np.nan)
-    hr_top = np.full(n, np.nan)
-    lows: list[np.ndarray] = []
-    for i, hist in enumerate(hists):
-        if isinstance(hist, Mapping) and hist:
-            bpm = np.fromiter(hist.keys(), dtype=float, count=len(hist))
-            secs = np.fromiter(hist.values(), dtype=float, count=len(hist))
-            held = bpm[secs >= HR_MIN_SECONDS]
-            plausible = held[(held >= HR_PLAUSIBLE[0]) & (held <= HR_PLAUSIBLE[1])]
-            hr_top[i] = plausible.max() if plausible.size else np.nan
-            lows.append(held[(held >= 30) & (held < HR_REST_DEFAULT)])
-        else:
-            top = max_col[i]
-            hr_top[i] = top if np.isfinite(top) and HR_PLAUSIBLE[0] <= top <= HR_PLAUSIBLE[1] else np.nan
-            lows.append(np.zeros(0))
+    plausible_max = np.where((max_col >= HR_PLAUSIBLE[0]) & (max_col <= HR_PLAUSIBLE[1]), max_col, np.nan)
+    hr_top = np.where(lens > 0, hr_top, plausible_max)
+    low = held & (bpm >= 30) & (bpm < HR_REST_DEFAULT)
+    low_bpm = bpm[low]  # in session order, as owner is
     offsets = np.zeros(n + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([a.size for a in lows]) if n else []
-    low_bpm = np.fromiter(chain.from_iterable(lows), dtype=float, count=int(offsets[-1]))
+    offsets[1:] = np.cumsum(np.bincount(owner[low], minlength=n)) if n else []
     if resting_hr is not None and len(resting_hr):
         rest = resting_hr.dropna(subset=["bpm"]).sort_values("day")
         rest_ord = np.array([pd.Timestamp(d).toordinal() for d in rest["day"]], dtype=np.int64)
@@ -184,7 +194,7 @@ def _history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None) -> _Histor
     else:
         rest_ord, rest_bpm = np.zeros(0, np.int64), np.zeros(0)
     fam = families(frame["sport"]) if n else np.zeros(0, dtype=object)
-    return _History(ordinal, day, fam, _best_matrix(frame.get("best_gas_m_s"), n),
+    return History(ordinal, day, fam, _best_matrix(frame.get("best_gas_m_s"), n),
                     _best_matrix(frame.get("best_power_w"), n),
                     hr_top, low_bpm, offsets, rest_ord, rest_bpm)
 
@@ -195,20 +205,34 @@ def _window(ordinal: np.ndarray, day: int, days: int) -> slice:
 
 
 # -- one threshold as of one day ------------------------------------------------------------------------------
-def _critical(h: _History, best: np.ndarray, fam: str, day: int, key: str, unit: str) -> Estimate:
+def _window_bests(h: History, best: np.ndarray, fam: str, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `fam` with a best in the CS_WINDOW_DAYS to `day` (their day indices), and the best of each
+    duration over them (NaN where none)."""
     rows = _window(h.ordinal, day, CS_WINDOW_DAYS)
-    mask = (h.family[rows] == fam) & np.isfinite(best[rows]).any(axis=1)
+    window = best[rows]
+    mask = (h.family[rows] == fam) & np.isfinite(window).any(axis=1)
+    if not mask.any():
+        return np.zeros(0, dtype=np.int64), np.full(len(CS_DURATIONS_S), np.nan)
+    tops = np.where(np.isfinite(window[mask]), window[mask], -np.inf).max(axis=0)
+    return np.arange(rows.start, rows.stop)[mask], np.where(np.isfinite(tops), tops, np.nan)
+
+
+def _critical_value(h: History, best: np.ndarray, fam: str, day: int) -> float:
+    used, tops = _window_bests(h, best, fam, day)
+    fit = _fit(tops) if used.size else None
+    return np.nan if fit is None else fit[0]
+
+
+def _critical(h: History, best: np.ndarray, fam: str, day: int, key: str, unit: str) -> Estimate:
     as_of = date.fromordinal(day)
     what = "speed" if unit == "m/s" else "power"
-    if not mask.any():
+    rows, tops = _window_bests(h, best, fam, day)
+    if not rows.size:
         return Estimate(key, None, as_of, "none", f"no {fam} session with a best {what} of 3-20 min in the"
                         f" {CS_WINDOW_DAYS} days to {as_of}")
-    window = best[rows][mask]
-    with np.errstate(all="ignore"):
-        tops = np.nanmax(np.where(np.isfinite(window), window, -np.inf), axis=0)
-    fit = critical_fit({d: float(v) for d, v in zip(CS_DURATIONS_S, tops, strict=True) if np.isfinite(v)})
-    used = h.day[rows][mask]
-    n = int(mask.sum())
+    fit = _fit(tops)
+    used = h.day[rows]
+    n = int(rows.size)
     if fit is None:
         return Estimate(key, None, as_of, "none", f"{n} {fam} session(s) in the {CS_WINDOW_DAYS} days to {as_of},"
                         " but best efforts of fewer than two durations of 3-20 min", n, used[0], used[-1])
@@ -222,7 +246,7 @@ def _critical(h: _History, best: np.ndarray, fam: str, day: int, key: str, unit:
     return Estimate(key, value, as_of, "data", basis, n, used[0], used[-1])
 
 
-def _hr_max(h: _History, day: int) -> Estimate:
+def _hr_max(h: History, day: int) -> Estimate:
     rows = _window(h.ordinal, day, HR_MAX_WINDOW_DAYS)
     tops = h.hr_top[rows]
     ok = np.isfinite(tops)
@@ -243,7 +267,7 @@ def _hr_max(h: _History, day: int) -> Estimate:
                     f" {as_of}", n, used[0], used[-1])
 
 
-def _hr_rest(h: _History, day: int) -> Estimate:
+def _hr_rest(h: History, day: int) -> Estimate:
     as_of = date.fromordinal(day)
     rows = _window(h.rest_ordinal, day, HR_REST_WINDOW_DAYS)
     if rows.start == rows.stop and rows.stop > 0 and day - h.rest_ordinal[rows.stop - 1] < HR_MAX_WINDOW_DAYS:
@@ -270,7 +294,7 @@ def _from_profile(key: str, value: float, as_of: date) -> Estimate:
     return Estimate(key, float(value), as_of, "profile", "set in your profile (it wins over any estimate)")
 
 
-def _estimate(h: _History, key: str, day: int, profile: Profile) -> Estimate:
+def _estimate(h: History, key: str, day: int, profile: Profile) -> Estimate:
     as_of = date.fromordinal(day)
     set_value = getattr(profile, key, None)
     if isinstance(set_value, (int, float)):
@@ -285,41 +309,68 @@ def _estimate(h: _History, key: str, day: int, profile: Profile) -> Estimate:
     return _critical(h, h.best_power, fam, day, key, "W")
 
 
-def estimates(sessions: pd.DataFrame, profile: Profile, as_of: date,
-              resting_hr: pd.DataFrame | None = None) -> dict[str, Estimate]:
-    """Every threshold as of `as_of` (data after it ignored), keyed as in THRESHOLD_KEYS: `loadwatch profile`."""
-    if len(sessions):
-        sessions = sessions[pd.to_datetime(sessions["day"]) <= pd.Timestamp(as_of)]
-    if resting_hr is not None and len(resting_hr):
-        resting_hr = resting_hr[pd.to_datetime(resting_hr["day"]) <= pd.Timestamp(as_of)]
-    h = _history(sessions, resting_hr)
+def _hr_max_value(h: History, day: int) -> float:
+    rows = _window(h.ordinal, day, HR_MAX_WINDOW_DAYS)
+    tops = h.hr_top[rows]
+    tops = tops[np.isfinite(tops)]
+    if not tops.size:
+        return HR_MAX_DEFAULT
+    if tops.size == 1:
+        return float(tops[0])
+    second, first = np.partition(tops, tops.size - 2)[-2:]
+    return float(second if first - second > HR_SPIKE_GAP_BPM else first)
+
+
+def _value(h: History, key: str, day: int, profile: Profile) -> float:
+    """The value of `_estimate` without the words (the per-session path)."""
+    set_value = getattr(profile, key, None)
+    if isinstance(set_value, (int, float)):
+        return float(set_value)
+    if key == "hr_max_bpm":
+        return _hr_max_value(h, day)
+    if key == "critical_speed_m_s":
+        return _critical_value(h, h.best_gas, PACE_FAMILY, day)
+    if key.startswith("cp:"):
+        return _critical_value(h, h.best_power, key[3:], day)
+    if key in POWER_FAMILIES.values():
+        fam = next(f for f, k in POWER_FAMILIES.items() if k == key)
+        return _critical_value(h, h.best_power, fam, day)
+    got = _estimate(h, key, day, profile).value  # HRrest: cheap, few days
+    return np.nan if got is None else got
+
+
+def estimates(sessions: pd.DataFrame, profile: Profile, as_of: date, resting_hr: pd.DataFrame | None = None, *,
+              data: History | None = None) -> dict[str, Estimate]:
+    """Every threshold as of `as_of` (data after it ignored), keyed as in THRESHOLD_KEYS: `loadwatch profile`.
+    `data`: the `history` of these sessions and records when the caller has it already."""
+    h = data if data is not None else history(sessions, resting_hr)
     return {key: _estimate(h, key, as_of.toordinal(), profile) for key in THRESHOLD_KEYS}
 
 
-def session_thresholds(sessions: pd.DataFrame, profile: Profile,
-                       resting_hr: pd.DataFrame | None = None) -> pd.DataFrame:
+def session_thresholds(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None = None, *,
+                       data: History | None = None) -> pd.DataFrame:
     """Each session's thresholds as of its own day, indexed like `sessions`.
 
-    Columns: cs_m_s (runs only), cp_w (the critical power of the session's sport family), hr_max_bpm,
-    hr_rest_bpm; NaN where none can be made. Worked out once per distinct day (and family), each with the
-    data up to that day only."""
+    Columns: cs_m_s (runs with a pace histogram), cp_w (the critical power of the session's sport family, for
+    sessions with a power histogram), hr_max_bpm, hr_rest_bpm (sessions with heart rate); NaN where none can be
+    made or the session has nothing to apply it to. Worked out once per distinct day (and family), each with
+    the data up to that day only."""
     n = len(sessions)
     out = pd.DataFrame({"cs_m_s": np.full(n, np.nan), "cp_w": np.full(n, np.nan), "hr_max_bpm": np.full(n, np.nan),
                         "hr_rest_bpm": np.full(n, np.nan)}, index=sessions.index)
     if not n:
         return out
-    h = _history(sessions, resting_hr)
+    h = data if data is not None else history(sessions, resting_hr)
     ords = np.array([pd.Timestamp(d).toordinal() for d in sessions["day"]], dtype=np.int64)
     fams = families(sessions["sport"])
     cache: dict[tuple[str, int], float] = {}
 
     def value(key: str, day: int) -> float:
         if (key, day) not in cache:
-            got = _estimate(h, key, day, profile).value
-            cache[(key, day)] = np.nan if got is None else got
+            cache[(key, day)] = _value(h, key, day, profile)
         return cache[(key, day)]
 
-    hr = np.array([bool(isinstance(x, Mapping) and x) for x in sessions.get("hr_hist", [{}] * n)]) | \
+    hr = _has(sessions, "hr_hist", n) | \
         np.isfinite(sessions["avg_hr"].to_numpy(dtype=float) if "avg_hr" in sessions else np.full(n, np.nan))
     gas = _has(sessions, "gas_hist", n)
     power = _has(sessions, "power_hist", n)
@@ -328,23 +379,12 @@ def session_thresholds(sessions: pd.DataFrame, profile: Profile,
         d = int(ords[i])
         if gas[i] and fams[i] == PACE_FAMILY:
             cs[i] = value("critical_speed_m_s", d)
-        if power[i] and fams[i] in POWER_FAMILIES:
-            cp[i] = value(POWER_FAMILIES[fams[i]], d)
-        elif power[i]:
-            cp[i] = _family_cp(h, fams[i], d, cache)
+        if power[i]:
+            cp[i] = value(POWER_FAMILIES.get(fams[i], f"cp:{fams[i]}"), d)
         if hr[i]:
             hmax[i], hrest[i] = value("hr_max_bpm", d), value("hr_rest_bpm", d)
     out["cs_m_s"], out["cp_w"], out["hr_max_bpm"], out["hr_rest_bpm"] = cs, cp, hmax, hrest
     return out
-
-
-def _family_cp(h: _History, fam: str, day: int, cache: dict[tuple[str, int], float]) -> float:
-    """CP of a family without a profile key (rowing, ...): estimated only."""
-    key = f"cp:{fam}"
-    if (key, day) not in cache:
-        got = _critical(h, h.best_power, fam, day, key, "W").value
-        cache[(key, day)] = np.nan if got is None else got
-    return cache[(key, day)]
 
 
 def _has(sessions: pd.DataFrame, col: str, n: int) -> np.ndarray:
@@ -353,12 +393,13 @@ def _has(sessions: pd.DataFrame, col: str, n: int) -> np.ndarray:
     return np.array([bool(isinstance(x, Mapping) and x) for x in sessions[col]], dtype=bool)
 
 
-def latest(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None = None) -> dict[str, Estimate]:
-    """The estimates as of the last session day (what the notes quote); {} without sessions."""
+def latest(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None = None, *,
+           data: History | None = None) -> dict[str, Estimate]:
+    """The estimates as of the last day of `sessions` (what the notes quote); {} without sessions."""
     if not len(sessions):
         return {}
     last = max(pd.Timestamp(d) for d in sessions["day"]).date()
-    return estimates(sessions, profile, last, resting_hr)
+    return estimates(sessions, profile, last, resting_hr, data=data)
 
 
 def pace_text(speed_m_s: float) -> str:
@@ -368,5 +409,6 @@ def pace_text(speed_m_s: float) -> str:
 
 
 __all__ = ["CS_DURATIONS_S", "CS_WINDOW_DAYS", "HR_MAX_WINDOW_DAYS", "HR_REST_WINDOW_DAYS", "HR_SPIKE_GAP_BPM",
-           "POWER_FAMILIES", "THRESHOLD_KEYS", "Estimate", "critical_fit", "estimates", "families", "family",
+           "POWER_FAMILIES", "THRESHOLD_KEYS", "Estimate", "History", "critical_fit", "estimates", "families", "family",
+           "history",
            "latest", "pace_text", "session_thresholds"]
