@@ -4,6 +4,7 @@
     python benchmarks/import_speed.py --quick              # 6 months, loops on 20+ files: a smoke run (~30 s)
     python benchmarks/import_speed.py --years 3 --runs-per-week 4 --seed 7
     python benchmarks/import_speed.py --full-loops         # time the fitparse/fitdecode loops on every file
+    python benchmarks/import_speed.py --quick --baseline HEAD~3 --max-slowdown 0.15   # against an older loadwatch
 
 1. Builds an archive of distinct files with the demo athlete's own generator (`sample_data/_runs.py`,
    `_steps.py`, `_fit_writer.py`, `make_demo.py`): every run is simulated on its own (its own start
@@ -30,6 +31,12 @@
    whole archive by that kind's bytes. The output says what was measured and what was scaled.
    --full-loops times every file and scales nothing.
 3. Prints the ratios loadwatch vs fitparse and vs fitdecode from these numbers only.
+4. With --baseline REF: the same whole-CLI import (a) by the loadwatch of git revision REF (its `loadwatch/`
+   folder, `git archive`d into benchmarks/_work/, run from there) and by this one, alternately, --pairs
+   times on fresh stores; prints this/baseline as the ratio of the median wall times and of the median CPU
+   times (user + system seconds of the command and its worker processes, which other processes on the
+   machine move far less than the wall clock) and, with --max-slowdown F, exits 1 when the CPU ratio is
+   above 1 + F. Both read the same archive in the same run.
 
 The files are in the OS page cache for every timing (they were just written or read): no figure
 here is a cold-disk figure. Other processes on the machine slow every timing; say so with the numbers.
@@ -303,6 +310,64 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--full-loops", action="store_true", help="time the loops on every file (nothing scaled)")
     ap.add_argument("--no-one-core", dest="one_core", action="store_false",
                     help="skip the import pinned to one CPU with taskset")
+    ap.add_argument("--baseline", metavar="REF", default=None,
+                    help="also time the import of git revision REF's loadwatch on the same archive and print the"
+                         " ratio (this / baseline)")
+    ap.add_argument("--pairs", type=int, default=1, help="alternating baseline/this runs with --baseline (default 1)")
+    ap.add_argument("--max-slowdown", type=float, default=None, metavar="F",
+                    help="with --baseline: exit 1 when this import is slower than the baseline by more than F"
+                         " (0.15 = 15 %%)")
+    ap.add_argument("--baseline-only", action="store_true",
+                    help="with --baseline: only the comparison (no loops, no re-import)")
+
+
+def baseline_tree(ref: str) -> Path:
+    """The `loadwatch/` package of git revision `ref`, extracted once into benchmarks/_work/baseline-<commit>/."""
+    commit = subprocess.run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=REPO, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    folder = WORK / f"baseline-{commit[:12]}"
+    if not (folder / "loadwatch" / "__init__.py").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tar = subprocess.run(["git", "archive", commit, "loadwatch"], cwd=REPO, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=tar.stdout, check=True)
+    return folder
+
+
+def compare_with_baseline(archive: Path, ref: str, pairs: int, max_slowdown: float | None) -> float:
+    """This loadwatch's whole-CLI import time over the baseline's (medians of `pairs` alternating runs)."""
+    import resource
+    import statistics
+
+    tree = baseline_tree(ref)
+    wall: dict[str, list[float]] = {"baseline": [], "this": []}
+    cpu: dict[str, list[float]] = {"baseline": [], "this": []}
+    for i in range(pairs):
+        for who, cwd in (("baseline", tree), ("this", REPO)):  # `python -m` finds the package in its cwd first
+            db = fresh_db(f"import_speed_{who}.sqlite")
+            cmd = [sys.executable, "-m", "loadwatch", "--db", str(db), "import", str(archive)]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+            wall[who].append(time.perf_counter() - t0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and the workers it waited for
+            cpu[who].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            if done.returncode != 0:
+                raise SystemExit(f"{who} import exited {done.returncode}:\n{done.stderr[-1500:]}")
+            fresh_db(f"import_speed_{who}.sqlite")
+            print(f"  pair {i + 1}: {who:8} {wall[who][-1]:.2f} s wall, {cpu[who][-1]:.2f} s CPU")
+    ratios = {}
+    for what, times in (("wall", wall), ("CPU", cpu)):
+        base, this = statistics.median(times["baseline"]), statistics.median(times["this"])
+        ratios[what] = this / base
+        print(f"against {ref} ({tree.name}), {what}: this {this:.2f} s / baseline {base:.2f} s = {this / base:.3f}"
+              f" (medians of {pairs} alternating pair(s), fresh stores, whole CLI)")
+    if max_slowdown is not None:
+        ratio = ratios["CPU"]
+        verdict = "within" if ratio <= 1 + max_slowdown else "SLOWER than"
+        print(f"  CPU ratio {verdict} the allowed {max_slowdown:.0%} slowdown")
+        if ratio > 1 + max_slowdown:
+            raise SystemExit(1)
+    return ratios["CPU"]
 
 
 def run(args: argparse.Namespace) -> dict[str, float]:
@@ -319,6 +384,11 @@ def run(args: argparse.Namespace) -> dict[str, float]:
           f" ({int(m['monitoring_bytes']) / 2**20:.1f} MB) = {n_files:,} files, {mb:.1f} MB")  # type: ignore[call-overload]
     print(f"machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
           " at the start (other processes slow every figure)")
+    ratio = math.nan
+    if args.baseline:
+        ratio = compare_with_baseline(archive, args.baseline, max(args.pairs, 1), args.max_slowdown)
+        if args.baseline_only:
+            return {"baseline_ratio": ratio}
 
     db = fresh_db("import_speed.sqlite")
     t_import, out = run_cli(["--db", str(db), "import", str(archive)])
@@ -360,7 +430,7 @@ def run(args: argparse.Namespace) -> dict[str, float]:
               " pinned with taskset; the loops use one CPU anyway)")
     print(f"  re-import:    {t_again:.2f} s for {n_files:,} files")
     return {"import_s": t_import, "reimport_s": t_again, "fitparse_s": fp, "fitdecode_s": fd,
-            "one_cpu_s": t_one or math.nan}
+            "one_cpu_s": t_one or math.nan, "baseline_ratio": ratio}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,6 +5,10 @@ pause). Heart rate and cadence come from Garmin's TrackPointExtension (`gpxtpx:h
 Distance is gpxpy's `length_2d` (horizontal, as Garmin and Strava report it); ascent is gpxpy's
 smoothed uphill. GPX times are UTC, so `utc_offset_s` is 0 (with a warning) unless the times carry
 an offset. Files without times are routes, not activities: skipped with the reason.
+
+The intensity without heart rate (seconds per grade-adjusted speed, best efforts: `importers._intensity`)
+comes from the points' times, positions and elevations; power from a point extension named `power`
+(Strava) or `PowerInWatts` where a file has one.
 """
 
 from __future__ import annotations
@@ -14,15 +18,18 @@ from typing import BinaryIO
 
 import gpxpy
 import gpxpy.gpx
+import numpy as np
 
 from .. import plausible
 from ..errors import CorruptFile
 from ..models import Activity, ParsedFile
+from ._intensity import FOOT_SPORTS, summarise
 from ._xml import UTC_ONLY_WARNING, check_shape, hr_histogram, hr_summary, read_small, sniff_markers, sport_from_text
 
 FORMAT = "gpx"
 MIN_SESSION_S = 60.0  # a track shorter than this is a fragment, not a training session
 ROUTE_REASON = "a route without times, not an activity"
+POWER_TAGS = ("power", "powerinwatts", "watts")  # point extensions that hold power (Strava: <power>)
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -122,8 +129,16 @@ def _track(track: gpxpy.gpx.GPXTrack, creator: str | None,
     avg_hr, max_hr = hr_summary(hist, hrs)
     elevations = [p.elevation for p in points if p.elevation is not None]
     ascent = track.get_uphill_downhill().uphill if any(e != 0 for e in elevations) else None
+    sport = sport_from_text(track.type) or "generic"
+    nan = float("nan")
+    effort = summarise(
+        np.array(secs), lat=np.array([p.latitude for _, _, p in timed], dtype=np.float64),
+        lon=np.array([p.longitude for _, _, p in timed], dtype=np.float64),
+        altitude=np.array([p.elevation if p.elevation is not None else nan for _, _, p in timed])
+        if any(e != 0 for e in elevations) else None,  # all 0: a track without elevations, not a flat one
+        power=_power(timed), foot=sport in FOOT_SPORTS)
     act = Activity(
-        sport=sport_from_text(track.type) or "generic",
+        sport=sport,
         start_utc=start,
         utc_offset_s=int(offset.total_seconds()) if had_offset and offset is not None else 0,
         duration_s=span,
@@ -133,8 +148,21 @@ def _track(track: gpxpy.gpx.GPXTrack, creator: str | None,
         max_hr=max_hr,
         hr_hist=hist,
         device=creator,
+        gas_hist=effort.gas_hist,
+        power_hist=effort.power_hist,
+        best_gas_m_s=effort.best_gas_m_s,
+        best_power_w=effort.best_power_w,
     )
     return act, None, had_offset
+
+
+def _power(timed: list[tuple[datetime, datetime, gpxpy.gpx.GPXTrackPoint]]) -> np.ndarray | None:
+    """Each point's power in W (NaN where it has none), None when no point has any: most GPX files have none,
+    so a file is only searched point by point when its first points' extensions name power."""
+    if not any(_extension_value(p, POWER_TAGS) is not None for _, _, p in timed[:50]):
+        return None
+    values = [_extension_value(p, POWER_TAGS) for _, _, p in timed]
+    return np.array([float("nan") if v is None else v for v in values])
 
 
 def _utc(t: datetime) -> datetime:

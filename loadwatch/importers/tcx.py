@@ -4,6 +4,10 @@ TCX files are small (an hour's run is ~200 KB), so the whole file is parsed with
 ElementTree (entity declarations and external references refused). Laps give the timer time
 (`TotalTimeSeconds`, stored as `moving_s`), distance and calories; trackpoints give elapsed time,
 the heart-rate histogram and ascent. Courses files (planned routes) are skipped with the reason.
+
+The intensity without heart rate (`importers._intensity`) comes from the trackpoints' times, distance
+(`DistanceMeters`, else the positions), altitude and the ActivityExtension's `TPX/Speed` and `TPX/Watts`;
+an activity whose trackpoints carry no position at all (a treadmill, a footpod) is scored flat.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
+import numpy as np
 from defusedxml import DefusedXmlException
 from gpxpy.geo import calculate_uphill_downhill
 
 from .. import plausible
 from ..errors import CorruptFile, HostileInput
 from ..models import Activity, ParsedFile
+from ._intensity import FOOT_SPORTS, Intensity, summarise
 from ._xml import (
     UTC_ONLY_WARNING,
     check_shape,
@@ -103,6 +109,7 @@ def _activity(el: Element, parsed: ParsedFile) -> tuple[Activity | None, str | N
     hrs: list[float | None] = []
     alts: list[float | None] = []
     dists: list[float] = []
+    stream: list[tuple[float, ...]] = []  # per kept point: distance, speed, altitude, power, latitude, longitude
     bad = 0
     start = None
     offset: int | None = None
@@ -130,6 +137,7 @@ def _activity(el: Element, parsed: ParsedFile) -> tuple[Activity | None, str | N
             alts.append(alt)
         if (dist := _number(tp.findtext("DistanceMeters"))) is not None:
             dists.append(dist)
+        stream.append(_stream_point(tp, dist, alt))
     if dropped[0]:
         parsed.warnings.append(plausible.dropped_points(dropped[0], "an impossible time"))
     if dropped[1]:
@@ -153,6 +161,7 @@ def _activity(el: Element, parsed: ParsedFile) -> tuple[Activity | None, str | N
     elapsed = max(times[-1] if times else 0.0, lap_end)
     if elapsed < MIN_SESSION_S:
         return None, f"lasts {elapsed:.0f} s, shorter than {MIN_SESSION_S:.0f} s", False, bad
+    effort = _effort(times, stream, sport_from_text(el.get("Sport")) or "generic")
     order = sorted(range(len(times)), key=times.__getitem__)
     times, hrs = [times[i] for i in order], [hrs[i] for i in order]
     hist = hr_histogram(times, hrs)
@@ -182,8 +191,30 @@ def _activity(el: Element, parsed: ParsedFile) -> tuple[Activity | None, str | N
         hr_hist=hist,
         calories=round(sum(calories), 1) if calories else None,
         device=_device(el.findtext("Creator/Name")),
+        gas_hist=effort.gas_hist,
+        power_hist=effort.power_hist,
+        best_gas_m_s=effort.best_gas_m_s,
+        best_power_w=effort.best_power_w,
     )
     return act, None, bool(offset), bad
+
+
+def _stream_point(tp: Element, dist: float | None, alt: float | None) -> tuple[float, ...]:
+    """One trackpoint's (distance, speed, altitude, power, latitude, longitude), NaN where it has none."""
+    values = (dist, _number(tp.findtext("Extensions/TPX/Speed")), alt, _number(tp.findtext("Extensions/TPX/Watts")),
+              _number(tp.findtext("Position/LatitudeDegrees")), _number(tp.findtext("Position/LongitudeDegrees")))
+    return tuple(float("nan") if v is None else v for v in values)
+
+
+def _effort(times: list[float], stream: list[tuple[float, ...]], sport: str) -> Intensity:
+    """The activity's intensity without heart rate (`importers._intensity.summarise`); altitudes all 0 are
+    no altitude (MapMyRide writes 0 where it has none)."""
+    cols = np.array(stream, dtype=np.float64).reshape(-1, 6)
+    distance, speed, altitude, power, lat, lon = cols.T
+    flat = len(cols) > 0 and not np.isfinite(lat).any()  # no position anywhere: a treadmill or a footpod
+    return summarise(np.array(times, dtype=np.float64), distance=distance, speed=speed,
+                     altitude=altitude if np.any(np.nan_to_num(altitude)) else None, power=power, lat=lat, lon=lon,
+                     flat=flat, foot=sport in FOOT_SPORTS)
 
 
 def _unique_laps(laps: list[Element]) -> tuple[list[Element], int]:

@@ -17,8 +17,9 @@ import numpy as np
 
 from ... import plausible
 from ...errors import CorruptFile
-from ...models import Activity, DailySteps, ParsedFile
+from ...models import Activity, DailySteps, ParsedFile, RestingHr
 from ...units import FIT_EPOCH_S, FIT_SYSTEM_TIME_MAX, fit_to_datetime, utc_offset_from_local
+from .._intensity import FOOT_SPORTS, Intensity, summarise
 from . import decode, fallback
 from .messages import MISSING, MONITORING_FILE_TYPES, WALKING_RUNNING, FitContent, device_name, enum_name
 
@@ -29,6 +30,8 @@ HR_GAP_S = 30  # a record's heart rate is held until the next record, unless the
 ACTIVITY_FILE_TYPES = {4, 20}  # activity, activity_summary (profile `file`)
 STEP_SPORTS = {"running", "walking"}  # session total_cycles are strides for these (profile subfield)
 NOTHING = "an activity file with no sessions or records: nothing to import"
+# A run indoors: no slope, whatever the barometer says (grade 0 unless the records carry an incline)
+INDOOR_SUB_SPORTS = {"treadmill", "indoor_running", "indoor_walking", "virtual_activity"}
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -73,7 +76,8 @@ def read_bytes(data: bytes, *, name: str, strict: bool = False) -> ParsedFile:
     if recovered and parsed.skip_reason == NOTHING:
         parsed.skip_reason = None
     parsed.recovered = recovered and not parsed.skip_reason
-    if recovered and not parsed.activities and not parsed.daily_steps and not parsed.skip_reason:
+    if recovered and not parsed.activities and not parsed.daily_steps and not parsed.resting_hr \
+            and not parsed.skip_reason:
         raise CorruptFile(f"{c.stop_reason or 'the file is cut short'} before any session or record could be read",
                           offset=c.stopped_at)
     return parsed
@@ -87,7 +91,8 @@ def _build(c: FitContent, warnings: list[str]) -> ParsedFile:
                          c.file_id.get("product_name") or c.creator.get("product_name"))
     if ft in MONITORING_FILE_TYPES or (ft is None and len(c.mon_ts) and not c.sessions and not len(c.rec_ts)):
         parsed.daily_steps = _daily_steps(c, device or "FIT watch", warnings)
-        if not parsed.daily_steps:
+        parsed.resting_hr = _resting_hr(c, device or "FIT watch")
+        if not parsed.daily_steps and not parsed.resting_hr:
             parsed.skip_reason = "a monitoring file with no step counts: skipped"
         return parsed
     if ft is not None and ft not in ACTIVITY_FILE_TYPES:
@@ -111,6 +116,7 @@ def _activities(c: FitContent, device: str | None, warnings: list[str]) -> list[
         sessions = [built]
     offset, shift = _local_offset(c, warnings)
     hist = _HrHistogram(c)
+    stream = _RecordStream(c)
     now_fit = time.time() - FIT_EPOCH_S + 86400
     out: list[Activity] = []
     dropped: list[str] = []
@@ -138,9 +144,13 @@ def _activities(c: FitContent, device: str | None, warnings: list[str]) -> list[
             avg_hr = round(sum(b * t for b, t in bins.items()) / total, 1)
         if bins and max_hr is None:
             max_hr = float(max(bins))
+        sub_sport = enum_name("sub_sport", _int(s.get("sub_sport")))
+        rpe = _float(s.get("workout_rpe"))  # 0-100 in the profile, 10 x the CR-10 value Garmin asks for
+        effort = stream.between(start, start + duration, foot=sport in FOOT_SPORTS,
+                                indoor=sub_sport in INDOOR_SUB_SPORTS)
         out.append(Activity(
             sport=sport,
-            sub_sport=enum_name("sub_sport", _int(s.get("sub_sport"))),
+            sub_sport=sub_sport,
             start_utc=fit_to_datetime(real_start),
             utc_offset_s=offset,
             duration_s=float(duration),
@@ -154,6 +164,11 @@ def _activities(c: FitContent, device: str | None, warnings: list[str]) -> list[
             calories=_float(s.get("total_calories")),
             device=device,
             clock_unset=start < FIT_SYSTEM_TIME_MAX,  # system time: the watch never knew the date
+            device_rpe=rpe / 10 if rpe is not None and 0 <= rpe <= 100 else None,
+            gas_hist=effort.gas_hist,
+            power_hist=effort.power_hist,
+            best_gas_m_s=effort.best_gas_m_s,
+            best_power_w=effort.best_power_w,
         ))
     if dropped:
         if not out:
@@ -258,7 +273,58 @@ class _HrHistogram:
         return {int(b): round(float(counts[b]), 3) for b in nz}
 
 
+class _RecordStream:
+    """The records' speed, distance, altitude and power (`FitContent.stream`), sorted by time, cut per session
+    into the intensity without heart rate (`importers._intensity.summarise`)."""
+
+    def __init__(self, c: FitContent) -> None:
+        ts = np.frombuffer(c.rec_ts, dtype=np.uint32).astype(np.int64)
+        self.columns = c.stream if c.stream and len(ts) >= 2 else {}
+        if not self.columns:
+            self.ts = ts[:0]
+            return
+        order = np.argsort(ts, kind="stable")
+        self.ts = ts[order]
+        if np.any(order[1:] < order[:-1]):
+            self.columns = {k: v[order] for k, v in self.columns.items()}
+
+    def between(self, t0: float, t1: float, *, foot: bool, indoor: bool) -> Intensity:
+        """The Activity fields gas_hist, power_hist, best_gas_m_s and best_power_w of the records from FIT
+        second t0 to t1. A run with no position in any record (a treadmill, a footpod or the wrist's speed) or
+        an indoor sub-sport is flat unless its records carry a grade (the treadmill's incline)."""
+        if not len(self.ts):
+            return Intensity()
+        lo, hi = int(np.searchsorted(self.ts, t0, side="left")), int(np.searchsorted(self.ts, t1, side="right"))
+        if hi - lo < 2:
+            return Intensity()
+        col = {k: v[lo:hi] for k, v in self.columns.items()}
+        no_gps = not np.isfinite(col["lat"]).any()
+        grade = col["grade"] if (indoor or no_gps) and np.isfinite(col["grade"]).any() else None
+        return summarise(self.ts[lo:hi].astype(np.float64), speed=col["speed"], distance=col["distance"],
+                         altitude=col["altitude"], power=col["power"], incline=grade, flat=indoor or no_gps,
+                         foot=foot)
+
+
 # -- monitoring -----------------------------------------------------------------------------------
+def _resting_hr(c: FitContent, device: str) -> list[RestingHr]:
+    """The resting heart rate of each local day a monitoring file reports (monitoring_hr_data), the day taken
+    with the offset of its monitoring_info; a day reported twice keeps the later report (the watch updates
+    the day's value as the day goes on)."""
+    if not c.resting_hr:
+        return []
+    ts, local = _int(c.monitoring_info.get("timestamp")), _int(c.monitoring_info.get("local_timestamp"))
+    offset = utc_offset_from_local(local, ts) if ts is not None and local is not None else 0
+    now_fit = time.time() - FIT_EPOCH_S + 86400
+    by_day: dict[date, tuple[int, int]] = {}
+    for t, bpm in c.resting_hr:
+        if FIT_YEAR_2000 <= t <= now_fit:
+            day = fit_to_datetime(t + offset).date()
+            if day not in by_day or t >= by_day[day][0]:
+                by_day[day] = (t, bpm)
+    return [RestingHr(day, float(bpm), device) for day, (_, bpm) in sorted(by_day.items())]
+
+
+# -- monitoring (steps) ---------------------------------------------------------------------------
 def _daily_steps(c: FitContent, device: str, warnings: list[str]) -> list[DailySteps]:
     """Steps per local day from monitoring `cycles` (the `steps` subfield for walking/running).
 

@@ -8,16 +8,22 @@ Several files may follow each other ("chained").
 
 Each definition compiles to one `struct.Struct` that reads the wanted fields and skips the rest
 (and any developer fields) as padding; compiled definitions are cached by their bytes.
+
+Records take one more step: the loop notes where each record starts (one append), and after the loop the
+stream fields (speed, distance, altitude, power, a developer field's power...) are gathered from the bytes
+with numpy, a column at a time, never a Python step per field and record (`_Stream`).
 """
 
 from __future__ import annotations
 
 import struct
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import anycrc
+import numpy as np
 
 from ...errors import CorruptFile, UnsupportedFormat
 from .messages import (
@@ -28,10 +34,15 @@ from .messages import (
     MONITORING_FIELDS,
     PROFILE_BASE,
     RECORD,
+    RECORD_STREAM,
+    STREAM_NAMES,
+    STRING,
     TIMESTAMP,
     TIMESTAMP_BASE,
     FitContent,
     decodes_as_profile,
+    is_power_field,
+    same_kind,
 )
 
 _CRC = anycrc.Model("CRC16-ARC")  # the FIT SDK's CRC-16 (poly 0x8005 reflected, init 0)
@@ -104,10 +115,6 @@ class _Def:
     """A compiled definition message."""
 
     __slots__ = (
-        "dist_inv",
-        "hr_inv",
-        "i_dist",
-        "i_hr",
         "i_ts",
         "invalid",
         "kind",
@@ -116,11 +123,14 @@ class _Def:
         "nums",
         "size",
         "skip",
+        "stream",
         "strings",
+        "ts_read",
         "unpack",
     )
 
-    def __init__(self, body: bytes, big: bool, gmn: int, fields: list[tuple[int, int, int]], dev_size: int) -> None:
+    def __init__(self, body: bytes, big: bool, gmn: int, fields: list[tuple[int, int, int]], dev_size: int,
+                 dev_power: tuple[int, int] | None = None) -> None:
         wanted = FIELDS.get(gmn, {})
         profile = PROFILE_BASE.get(gmn, {})
         self.kind = gmn if gmn in FIELDS else -1
@@ -166,20 +176,123 @@ class _Def:
         self.invalid = tuple(invalid)
         self.strings = tuple(strings)
         self.i_ts = nums.index(TIMESTAMP) if TIMESTAMP in nums else -1
-        self.i_hr = nums.index(3) if gmn == RECORD and 3 in nums else -1
-        self.i_dist = nums.index(5) if gmn == RECORD and 5 in nums else -1
-        self.hr_inv = invalid[self.i_hr] if self.i_hr >= 0 else None
-        self.dist_inv = invalid[self.i_dist] if self.i_dist >= 0 else None
+        # a record reads only its timestamp in the loop (its other fields are gathered after it: `_Stream`)
+        self.ts_read: Callable[[bytes, int], tuple[Any, ...]] | None = None
+        if gmn == RECORD and self.i_ts >= 0:
+            at = 0
+            for num, size, _ in fields:
+                if num == TIMESTAMP:
+                    self.ts_read = struct.Struct(f"{fmt[0]}{at}xI").unpack_from
+                    break
+                at += size
         self.skip = self.kind < 0 and self.i_ts < 0  # nothing to read: skip by size
         # monitoring samples take their own path (no dict per message) unless a field is declared a string
         self.mon = gmn == MONITORING and not strings
         self.mon_idx = tuple(nums.index(n) if n in nums else -1 for n in MONITORING_FIELDS)
+        self.stream = _stream_spec(big, fields, dev_power) if gmn == RECORD else ()
 
 
-_CACHE: dict[bytes, _Def] = {}
+# (name in RECORD_STREAM or "dev_power", byte offset in the message body, numpy dtype, invalid raw value,
+# scale, offset) of each stream field a record definition holds
+StreamSpec = tuple[tuple[str, int, str, float, float, float], ...]
 
 
-def _compile(data: bytes, pos: int, end: int) -> tuple[int, _Def]:
+_HEART_RATE = ("heart_rate", 1.0, 0.0, 0x02)  # record field 3, uint8 bpm (profile)
+
+
+def _stream_spec(big: bool, fields: list[tuple[int, int, int]], dev_power: tuple[int, int] | None) -> StreamSpec:
+    """Where a record definition holds heart rate and the stream fields: each read as the profile's type or one
+    that reads alike (`messages.same_kind`), an array by its first element, as the loop reads any field; the
+    first of a field defined twice; `dev_power` (byte offset after the normal fields, base type) is a
+    developer field of power (`messages.is_power_field`)."""
+    by_num = {num: (name, scale, off, base) for name, (num, scale, off, base) in RECORD_STREAM.items()}
+    by_num[3] = _HEART_RATE
+    order = ">" if big else "<"
+    out = []
+    seen = set()
+    at = 0
+    for num, size, base in fields:
+        spec = by_num.get(num)
+        bt = BASE.get(base & 0x1F)
+        if spec is not None and spec[0] not in seen and bt is not None and bt[0] != "s" and size > 0 \
+                and size % bt[1] == 0 and same_kind(base, spec[3]):
+            code, _, invalid = bt
+            seen.add(spec[0])
+            out.append((spec[0], at, order + code, float(invalid), spec[1], spec[2]))  # type: ignore[arg-type]  # numbers here
+        at += size
+    if dev_power is not None:
+        offset, base = dev_power
+        code, _, invalid = BASE[base]
+        out.append(("dev_power", at + offset, order + code, float(invalid), 1.0, 0.0))  # type: ignore[arg-type]  # numbers
+    return tuple(out)
+
+
+class _Stream:
+    """Where each record of a file starts (`pos`) and which definition reads it from which record on (`segs`)."""
+
+    __slots__ = ("pos", "segs")
+
+    def __init__(self) -> None:
+        self.pos = array("q")
+        self.segs: list[tuple[int, _Def]] = []
+
+    def _rows_by_definition(self, n: int) -> list[tuple[_Def, np.ndarray]]:
+        """The records each definition with stream fields reads (indices into pos): one gather per definition,
+        however often a file switches between them (some alternate every few records)."""
+        firsts = np.array([i for i, _ in self.segs] + [n], dtype=np.int64)
+        lengths = np.diff(firsts)
+        ids: dict[int, int] = {}
+        defs: list[_Def] = []
+        which = np.empty(len(self.segs), dtype=np.int64)
+        for k, (_, d) in enumerate(self.segs):
+            which[k] = ids.setdefault(id(d), len(ids))
+            if which[k] == len(defs):
+                defs.append(d)
+        per_row = np.repeat(which, lengths)
+        return [(d, np.flatnonzero(per_row == k)) for k, d in enumerate(defs) if d.stream]
+
+    def build(self, data: bytes, c: FitContent) -> None:
+        """Fill c.rec_hr (one bpm per record, 0 = none), c.rec_max_distance_m and c.stream (STREAM_NAMES ->
+        float64 arrays, one value per record, NaN where a record lacks it) from the records' bytes."""
+        n = len(self.pos)
+        cols = {name: np.full(n, np.nan) for name in (*RECORD_STREAM, "dev_power", "heart_rate")}
+        if n and any(d.stream for _, d in self.segs):
+            raw = np.frombuffer(data, dtype=np.uint8)
+            starts = np.frombuffer(self.pos, dtype=np.int64)
+            for d, rows in self._rows_by_definition(n):
+                width = max(offset + np.dtype(dtype).itemsize for _, offset, dtype, *_ in d.stream)
+                body = raw[starts[rows, None] + np.arange(width)]  # each record's bytes, one row each
+                for name, offset, dtype, invalid, scale, shift in d.stream:
+                    cells = np.ascontiguousarray(body[:, offset:offset + np.dtype(dtype).itemsize])
+                    values = cells.view(dtype).ravel().astype(np.float64)
+                    cols[name][rows] = np.where(values != invalid, values / scale - shift, np.nan)
+        hr = cols.pop("heart_rate")
+        c.rec_hr = array("B", np.where(np.isfinite(hr), hr, 0).astype(np.uint8).tobytes())
+        dist = cols["distance"]
+        if np.isfinite(dist).any():
+            top = float(np.nanmax(dist))
+            c.rec_max_distance_m = top if c.rec_max_distance_m is None else max(top, c.rec_max_distance_m)
+        c.stream = stream_columns(cols)
+
+
+def stream_columns(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The record fields as FitContent.stream keeps them: enhanced speed and altitude where a record has them,
+    a developer field's power where it has one (Stryd, worn on purpose), grade as a fraction."""
+    def first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.where(np.isfinite(a), a, b)
+
+    lat = cols["position_lat"] * (180.0 / 2**31)
+    dev_power = np.where(cols["dev_power"] > 0, cols["dev_power"], np.nan)  # a pod that reads 0 is not worn
+    return dict(zip(STREAM_NAMES, (
+        lat, cols["distance"], first(cols["enhanced_speed"], cols["speed"]),
+        first(cols["enhanced_altitude"], cols["altitude"]), first(dev_power, cols["power"]),
+        cols["grade"] / 100.0), strict=True))
+
+
+_CACHE: dict[object, _Def] = {}
+
+
+def _compile(data: bytes, pos: int, end: int, power: dict[tuple[int, int], int] | None = None) -> tuple[int, _Def]:
     """Parse the definition message at `pos` (its header byte). Returns (next position, definition)."""
     h = data[pos]
     if pos + 6 > end:
@@ -197,17 +310,28 @@ def _compile(data: bytes, pos: int, end: int) -> tuple[int, _Def]:
         stop += 1 + 3 * ndev
     if stop > end:
         raise EOFError
-    key = bytes(data[pos:stop])
+    key: object = bytes(data[pos:stop])
+    q = pos + 6 + 3 * nf + 1
+    dev_power: tuple[int, int] | None = None
+    if ndev and power:  # a developer field of power (described earlier in the file): where it sits
+        at = 0
+        for i in range(ndev):
+            num, size, index = data[q + 3 * i], data[q + 3 * i + 1], data[q + 3 * i + 2]
+            base = power.get((index, num))
+            if base is not None and base in BASE and base != STRING and BASE[base][1] == size:
+                dev_power = (at, base)
+                break
+            at += size
+        key = (key, dev_power)
     d = _CACHE.get(key)
     if d is None:
         big = arch == 1
         gmn = _U16[big].unpack_from(data, pos + 3)[0]
         p = pos + 6
         fields = [(data[p + 3 * i], data[p + 3 * i + 1], data[p + 3 * i + 2]) for i in range(nf)]
-        q = pos + 6 + 3 * nf + 1
         dev_size = sum(data[q + 3 * i + 1] for i in range(ndev)) if ndev else 0
         try:
-            d = _Def(key, big, gmn, fields, dev_size)
+            d = _Def(bytes(data[pos:stop]), big, gmn, fields, dev_size, dev_power if gmn == RECORD else None)
         except struct.error as err:
             raise FastPathUnsupported(f"definition at byte {pos}: {err}") from err
         if len(_CACHE) < 4096:
@@ -218,20 +342,24 @@ def _compile(data: bytes, pos: int, end: int) -> tuple[int, _Def]:
 def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
     """Decode every part of `layout` into a FitContent (fast path)."""
     c = FitContent()
+    stream = _Stream()
     for start, hsize, end in layout.parts:
         c.n_headers += 1
-        if not _decode_part(data, start + hsize, end, c, strict):
+        if not _decode_part(data, start + hsize, end, c, strict, stream):
             break
+    stream.build(data, c)
     return c
 
 
-def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -> bool:
+def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool, stream: _Stream) -> bool:
     """Decode one chained part; False when decoding stopped early (the caller stops too)."""
     defs: list[_Def | None] = [None] * 16
+    pos_append = stream.pos.append
+    rec_def: _Def | None = None
+    power: dict[tuple[int, int], int] = {}  # (developer data index, field number) -> base type of a power field
+    first_described = n_described = len(c.dev_fields)  # this part's field descriptions start here
     last_ts = 0
     ts_append = c.rec_ts.append
-    hr_append = c.rec_hr.append
-    max_dist = -1
     n = 0
     add = c.add_message
     mon_ts, mon_type, mon_cycles, mon_local = (c.mon_ts.append, c.mon_type.append, c.mon_cycles.append,
@@ -247,7 +375,10 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
                     ts += 0x20
                 last_ts = ts
             elif h & 0x40:  # definition message
-                pos, defs[h & 0x0F] = _compile(data, pos, end)
+                if len(c.dev_fields) != n_described:  # a field description came: is it power?
+                    n_described = len(c.dev_fields)
+                    power = _power_fields(c.dev_fields[first_described:])
+                pos, defs[h & 0x0F] = _compile(data, pos, end, power)
                 continue
             else:
                 d = defs[h & 0x0F]
@@ -259,20 +390,16 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
                 raise EOFError
             n += 1
             kind = d.kind
-            if kind == RECORD:
-                v = d.unpack(data, pos + 1)
-                if d.i_ts >= 0 and v[d.i_ts] != _INVALID_TS:
-                    last_ts = v[d.i_ts]
+            if kind == RECORD:  # the timestamp now; heart rate, distance, speed... after the loop (`_Stream`)
+                if d.ts_read is not None:
+                    t = d.ts_read(data, pos + 1)[0]
+                    if t != _INVALID_TS:
+                        last_ts = t
+                if d is not rec_def:
+                    stream.segs.append((len(stream.pos), d))
+                    rec_def = d
+                pos_append(pos + 1)
                 ts_append(last_ts)
-                if d.i_hr >= 0:
-                    hr = v[d.i_hr]
-                    hr_append(0 if hr == d.hr_inv or hr > 255 else hr)
-                else:
-                    hr_append(0)
-                if d.i_dist >= 0:
-                    dist = v[d.i_dist]
-                    if dist != d.dist_inv and dist > max_dist:
-                        max_dist = dist
             elif d.mon:  # the same rules as FitContent.add_message, without a dict per message
                 mv = d.unpack(data, pos + 1)
                 invalid = d.invalid
@@ -330,10 +457,17 @@ def _decode_part(data: bytes, pos: int, end: int, c: FitContent, strict: bool) -
         return False
     finally:
         c.n_messages += n
-        if max_dist >= 0:
-            dist_m = max_dist / 100.0  # record.distance: scale 100, m (profile)
-            if c.rec_max_distance_m is None or dist_m > c.rec_max_distance_m:
-                c.rec_max_distance_m = dist_m
+
+
+def _power_fields(descriptions: list[dict[str, object]]) -> dict[tuple[int, int], int]:
+    """{(developer data index, field number): base type number} of the described power fields."""
+    out: dict[tuple[int, int], int] = {}
+    for desc in descriptions:
+        index, num, base = (desc.get(k) for k in ("developer_data_index", "field_definition_number",
+                                                  "fit_base_type_id"))
+        if isinstance(index, int) and isinstance(num, int) and isinstance(base, int) and is_power_field(desc):
+            out.setdefault((index, num), base & 0x1F)
+    return out
 
 
 class _Damaged(Exception):

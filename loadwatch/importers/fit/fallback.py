@@ -7,19 +7,24 @@ reference decoder. Raw field values go through the same conversion as the fast p
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator
 
 import fitdecode
+import numpy as np
 from fitdecode.types import BASE_TYPE_BYTE, DevFieldDefinition
 
 from ...errors import CorruptFile
-from .decode import Layout
-from .messages import FIELDS, RECORD, TIMESTAMP, FitContent, as_timestamp
+from .decode import Layout, stream_columns
+from .messages import FIELDS, RECORD, RECORD_STREAM, TIMESTAMP, FitContent, as_timestamp, is_power_field
+
+_STREAM_BY_NUM = {num: (name, scale, offset) for name, (num, scale, offset, _) in RECORD_STREAM.items()}
 
 
 def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
     """Decode the FIT parts of `data` (as found by `fit_decode.split`) with fitdecode."""
     c = FitContent(decoder="fitdecode")
+    columns: dict[str, list[float]] = {name: [] for name in (*RECORD_STREAM, "dev_power")}
     end = layout.parts[-1][2] + (0 if layout.truncated else 2)
     last_ts: int | None = None
     # IGNORE, as the fast path does: a field whose size does not fit its type, or a developer field
@@ -42,7 +47,10 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
             gmn = frame.global_mesg_num
             spec = FIELDS.get(gmn)
             raw: dict[int, object] = {}
+            row: dict[str, float] = {}
             for fd in frame.fields:
+                if gmn == RECORD:
+                    _stream_value(fd, row)
                 compressed_ts = fd.field_def is None and fd.def_num == TIMESTAMP  # from a compressed header
                 if isinstance(fd.field_def, DevFieldDefinition) or (fd.is_expanded and not compressed_ts):
                     continue
@@ -64,6 +72,9 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
                 continue
             if gmn == RECORD and TIMESTAMP not in raw:
                 raw[TIMESTAMP] = last_ts
+            if gmn == RECORD:
+                for name, values in columns.items():
+                    values.append(row.get(name, math.nan))
             rebuilt = c.add_message(gmn, raw, last_ts)
             if rebuilt is not None:
                 last_ts = rebuilt
@@ -77,7 +88,26 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
         c.stopped_at, c.stop_reason = getattr(err, "offset", len(data)), f"the FIT data is broken ({err})"
     finally:
         reader.close()
+    c.stream = stream_columns({name: np.array(values, dtype=np.float64) for name, values in columns.items()})
     return c
+
+
+def _stream_value(fd: fitdecode.FitDataMessageField, row: dict[str, float]) -> None:
+    """A record field of the stream (`messages.RECORD_STREAM`, or a developer field of power) into `row`,
+    scaled as the fast path scales it; invalid, text, bytes or another type's value: left out."""
+    value = fd.raw_value
+    if isinstance(value, tuple | bool) or not isinstance(value, int | float):
+        return
+    if isinstance(fd.field_def, DevFieldDefinition):
+        if "dev_power" not in row and is_power_field({"field_name": fd.name, "units": fd.units}):
+            row["dev_power"] = float(value)
+        return
+    if fd.is_expanded or fd.field_def is None or fd.field_def.base_type is BASE_TYPE_BYTE:
+        return
+    spec = _STREAM_BY_NUM.get(fd.def_num)
+    if spec is not None and value == value:
+        name, scale, offset = spec
+        row[name] = value / scale - offset
 
 
 def _next_frame(frames: Iterator[object]) -> object | None:

@@ -12,12 +12,14 @@ import math
 import re
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 from fitdecode import profile as _profile
 
 # Global message numbers (FIT profile, Messages sheet).
 FILE_ID, SESSION, LAP, RECORD, EVENT, DEVICE_INFO, ACTIVITY, MONITORING, MONITORING_INFO = (
     0, 18, 19, 20, 21, 23, 34, 55, 103)
+FIELD_DESCRIPTION, MONITORING_HR_DATA = 206, 211
 TIMESTAMP = 253  # field number of `timestamp` in every message that has one
 
 # Fields kept per message: profile field names; numbers, scales and offsets come from the profile.
@@ -25,7 +27,7 @@ WANTED: dict[int, tuple[str, ...]] = {
     FILE_ID: ("type", "manufacturer", "product", "time_created", "product_name"),
     SESSION: ("timestamp", "start_time", "sport", "sub_sport", "total_elapsed_time", "total_timer_time",
               "total_distance", "total_cycles", "total_calories", "avg_heart_rate", "max_heart_rate",
-              "avg_cadence", "total_ascent"),
+              "avg_cadence", "total_ascent", "workout_rpe"),
     LAP: ("timestamp", "start_time", "sport", "sub_sport", "total_elapsed_time", "total_timer_time",
           "total_distance", "total_cycles", "total_calories", "avg_heart_rate", "max_heart_rate",
           "avg_cadence", "total_ascent"),
@@ -35,7 +37,29 @@ WANTED: dict[int, tuple[str, ...]] = {
     ACTIVITY: ("timestamp", "local_timestamp", "num_sessions"),
     MONITORING: ("timestamp", "timestamp_16", "activity_type", "cycles", "local_timestamp"),
     MONITORING_INFO: ("timestamp", "local_timestamp"),
+    # a developer field's description (Stryd's "Power" in "Watts"): read to find running power in records
+    FIELD_DESCRIPTION: ("developer_data_index", "field_definition_number", "fit_base_type_id", "field_name",
+                        "units", "native_mesg_num", "native_field_num"),
+    MONITORING_HR_DATA: ("timestamp", "resting_heart_rate", "current_day_resting_heart_rate"),
 }
+
+
+def _record_stream() -> dict[str, tuple[int, float, float, int]]:
+    """{name: (field number, scale, offset, profile base type)} of the record fields kept as a stream for
+    the intensity without heart rate (`importers._intensity`): read in bulk, never one by one."""
+    fields = _profile.MESSAGE_TYPES[RECORD].fields
+    by_name = {f.name: (num, f) for num, f in fields.items()}
+    out = {}
+    for name in ("position_lat", "altitude", "distance", "speed", "power", "grade", "enhanced_speed",
+                 "enhanced_altitude"):
+        num, f = by_name[name]
+        t = f.type
+        out[name] = (num, float(f.scale or 1), float(f.offset or 0), int(getattr(t, "base_type", t).identifier) & 0x1F)
+    return out
+
+
+RECORD_STREAM = _record_stream()
+STREAM_NAMES = ("lat", "distance", "speed", "altitude", "power", "grade")  # FitContent.stream's keys
 
 
 def _field_numbers(mesg_num: int, names: tuple[str, ...]) -> dict[int, tuple[str, float, float]]:
@@ -83,6 +107,13 @@ def decodes_as_profile(base: int, profile_base: int) -> bool:
     return _ALIKE.get(base & 0x1F) == _ALIKE.get(profile_base)
 
 
+def same_kind(base: int, profile_base: int) -> bool:
+    """A field declared with base type byte `base` holds the profile's type `profile_base` (number, low 5 bits):
+    the same type, or one that reads alike (`_ALIKE`: uint16z for uint16, enum for uint8)."""
+    b = base & 0x1F
+    return b == profile_base or (_ALIKE.get(b) is not None and _ALIKE.get(b) == _ALIKE.get(profile_base))
+
+
 def _value_range(base: int) -> tuple[int, int] | None:
     _, size, _ = BASE[base]
     return None if base == STRING else (0, 2 ** (8 * size) - 1)
@@ -116,6 +147,14 @@ MONITORING_FILE_TYPES = {15, 28, 32}  # monitoring_a, monitoring_daily, monitori
 MISSING = -(2**63)  # a monitoring field that is not there, in FitContent's int64 arrays
 # monitoring field numbers (profile): timestamp, timestamp_16, activity_type, cycles, local_timestamp
 MONITORING_FIELDS = (TIMESTAMP, 26, 5, 3, 11)
+
+
+def is_power_field(description: dict[str, object]) -> bool:
+    """A developer field that is running power in watts (Stryd writes "Power" in "Watts"), in records."""
+    name, units = description.get("field_name"), description.get("units")
+    native = description.get("native_mesg_num")
+    return (isinstance(name, str) and name.strip().lower() == "power" and isinstance(units, str)
+            and units.strip().lower() in ("watts", "w") and native in (None, RECORD))
 
 
 def enum_name(kind: str, value: int | None, *, prefix: str | None = None) -> str | None:
@@ -182,6 +221,12 @@ class FitContent:
     stop_reason: str | None = None
     warnings: list[str] = field(default_factory=list)
     decoder: str = "fast"  # "fast" or "fitdecode"
+    # the record stream beside rec_ts (same length, NaN = none): STREAM_NAMES -> float64 numpy arrays in SI
+    # units (lat degrees, distance m, speed m/s, altitude m, power W, grade as a fraction); speed and altitude
+    # are the enhanced fields where a record has them; power a developer field's (`is_power_field`) first
+    stream: dict[str, Any] = field(default_factory=dict)
+    dev_fields: list[dict[str, object]] = field(default_factory=list)  # field_description messages
+    resting_hr: list[tuple[int, int]] = field(default_factory=list)  # monitoring_hr_data: (FIT s, bpm)
 
     def add_monitoring(self, ts: int, activity_type: object, cycles: object, local: object) -> None:
         """One monitoring sample (fields that are not whole numbers count as missing)."""
@@ -236,6 +281,14 @@ class FitContent:
         elif mesg_num == MONITORING_INFO:
             if not self.monitoring_info:
                 self.monitoring_info = values
+        elif mesg_num == FIELD_DESCRIPTION:
+            self.dev_fields.append(values)
+        elif mesg_num == MONITORING_HR_DATA:
+            # the day's own value first; resting_heart_rate where a watch writes only that
+            bpm = values.get("current_day_resting_heart_rate") or values.get("resting_heart_rate")
+            ts = values.get("timestamp", last_ts)
+            if isinstance(bpm, int) and bpm > 0 and isinstance(ts, int) and ts > 0:
+                self.resting_hr.append((ts, bpm))
         elif mesg_num == MONITORING:
             ts = values.get("timestamp")
             if not isinstance(ts, int):
