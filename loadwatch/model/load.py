@@ -258,7 +258,7 @@ def session_loads(sessions: pd.DataFrame, profile: Profile, *,
     notes += _source_notes(source, partial)
     notes += _calibration_notes(source, days, ("pace", k_pace, n_pace, fit_pace),
                                 ("power", k_power, n_power, fit_power))
-    notes += _threshold_notes(out, source, profile)
+    notes += _threshold_notes(out, source, profile, data)
     return out, notes
 
 
@@ -343,28 +343,31 @@ def _calibration_notes(source: np.ndarray, days: pd.Series,
     return notes
 
 
-def _threshold_notes(out: pd.DataFrame, source: np.ndarray, profile: Profile) -> list[Note]:
+THIN_HISTORY_RUNS = 3  # a critical speed or power resting on fewer sessions than this is said to be thin
+
+
+def _threshold_notes(out: pd.DataFrame, source: np.ndarray, profile: Profile, data: thresholds.History) -> list[Note]:
+    """What the critical speed and power of the last session that used them rest on, when not set."""
     notes: list[Note] = []
-    pace_used = np.array([s in ("pace", "hr+pace") for s in source], dtype=bool)
-    if pace_used.any() and profile.critical_speed_m_s is None:
-        i = int(np.flatnonzero(pace_used)[-1])
-        cs = float(out["cs_m_s"].iloc[i])
-        notes.append(Note("threshold", f"Critical speed not set: estimated {cs:.2f} m/s ({thresholds.pace_text(cs)})"
-                          f" as of {out['day'].iloc[i]} from your best grade-adjusted efforts of 3-20 min in the"
-                          f" {thresholds.CS_WINDOW_DAYS} days before (each run uses the estimate as of its own day;"
-                          " set it: loadwatch profile --set critical_speed_m_s=N)."))
-    power_used = np.array([s in ("power", "hr+power") for s in source], dtype=bool)
-    if power_used.any():
-        i = int(np.flatnonzero(power_used)[-1])
+    for used_by, what in (({"pace", "hr+pace"}, "speed"), ({"power", "hr+power"}, "power")):
+        used = np.flatnonzero(np.array([s in used_by for s in source], dtype=bool))
+        if not used.size:
+            continue
+        i = int(used[-1])
         fam = thresholds.family(str(out["sport"].iloc[i]))
-        key = thresholds.POWER_FAMILIES.get(fam)
-        if key is None or getattr(profile, key) is None:
-            cp = float(out["cp_w"].iloc[i])
-            hint = f" set it: loadwatch profile --set {key}=N" if key else ""
-            notes.append(Note("threshold", f"Critical power ({fam}) not set: estimated {cp:.0f} W as of"
-                              f" {out['day'].iloc[i]} from your best efforts of 3-20 min in the"
-                              f" {thresholds.CS_WINDOW_DAYS} days before (each session uses the estimate as of its"
-                              f" own day;{hint})."))
+        key = "critical_speed_m_s" if what == "speed" else thresholds.POWER_FAMILIES.get(fam)
+        if key is not None and getattr(profile, key) is not None:
+            continue
+        day = pd.Timestamp(out["day"].iloc[i]).date()
+        est = thresholds.estimates(out, profile, day, data=data).get(key or "")
+        value = float(out["cs_m_s" if what == "speed" else "cp_w"].iloc[i])
+        shown = f"{value:.2f} m/s ({thresholds.pace_text(value)})" if what == "speed" else f"{value:.0f} W"
+        basis = f": {est.basis}" if est is not None else f" from your best efforts of 3-20 min ({fam})"
+        thin = (f" Only {est.n} session(s) so far: a single session's own efforts set it, so set it if you know it."
+                if est is not None and est.n < THIN_HISTORY_RUNS else "")
+        hint = f" Set it: loadwatch profile --set {key}=N." if key else ""
+        notes.append(Note("threshold", f"Critical {what} ({fam}) not set: estimated {shown} as of {day}{basis}; each"
+                          f" session uses the estimate as of its own day.{thin}{hint}"))
     return notes
 
 

@@ -142,3 +142,14 @@ def test_a_run_without_any_threshold_falls_back_to_rpe_then_duration(store: Stor
     out, _ = _loads(store, _run(60, {34: 3600.0}), profile=replace(PROFILE, critical_speed_m_s=None))
     assert out["load_source"].iloc[0] == "duration"
     assert "pace" not in out["loads"].iloc[0]
+
+
+def test_an_estimated_critical_speed_says_what_it_rests_on_and_when_it_is_thin(store: Store) -> None:
+    # one run, no HR: bests 3 min 4.5 m/s, 12 min 4.0 m/s -> CS 2,070 / 540 = 3.8333 m/s (4:21 /km), from 1 run
+    act = replace(_run(60, {34: 3600.0}), best_gas_m_s={180: 4.5, 720: 4.0})
+    out, notes = _loads(store, act, profile=replace(PROFILE, critical_speed_m_s=None))
+    assert out["load_source"].iloc[0] == "pace" and out["cs_m_s"].iloc[0] == pytest.approx(2070 / 540)
+    (note,) = [n.text for n in notes if n.kind == "threshold"]
+    assert note.startswith("Critical speed (running) not set: estimated 3.83 m/s (4:21 /km) as of 2024-05-06:"
+                           " two-parameter critical speed fit over the best efforts of 3-20 min of 1 running")
+    assert "Only 1 session(s) so far" in note and "loadwatch profile --set critical_speed_m_s=N" in note
