@@ -37,8 +37,6 @@ the threshold is a loadwatch assumption (critical speed sits near the top of the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
 from itertools import chain
 
 import numpy as np
@@ -106,18 +104,6 @@ def generic_factor(rate_at_threshold_per_min: float) -> float:
     return 60.0 * rate_at_threshold_per_min / 100.0
 
 
-@dataclass(frozen=True, slots=True)
-class Calibration:
-    """TRIMP per point for one source (pace or power), as of the last day it was asked for: `fitted` when
-    CALIBRATION_MIN_SESSIONS or more sessions had both, with their count."""
-
-    source: str
-    factor: float
-    fitted: bool
-    n: int
-    as_of: date | None
-
-
 def calibrate(days: pd.Series, trimp: np.ndarray, points: np.ndarray, hr_full: np.ndarray,
               generic: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """TRIMP per point for every session as of its own day, the count of sessions it rests on, and whether it
@@ -145,5 +131,5 @@ def calibrate(days: pd.Series, trimp: np.ndarray, points: np.ndarray, hr_full: n
 
 
 __all__ = ["CALIBRATION_MIN_SESSIONS", "CALIBRATION_WINDOW_DAYS", "GENERIC_THRESHOLD_HRR", "INTENSITY_COVERED_MIN",
-           "Calibration", "bin_points", "calibrate", "generic_factor", "hist_minutes", "pace_points", "power_points",
+           "bin_points", "calibrate", "generic_factor", "hist_minutes", "pace_points", "power_points",
            "scaled_to"]
