@@ -212,7 +212,8 @@ def test_export_json_file_and_csv_escape_formulas(store, db_path, runner, tmp_pa
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "all.json").read_text())["sessions"][1]["device"] == '=HYPERLINK("http://x")'
     assert sorted(p.name for p in out.iterdir()) == [
-        "daily_steps.csv", "logs.csv", "profile.csv", "session_sources.csv", "sessions.csv", "sources.csv"]
+        "daily_steps.csv", "logs.csv", "profile.csv", "resting_hr.csv", "session_sources.csv", "sessions.csv",
+        "sources.csv"]
     with (out / "sessions.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     # stored sessions by start: run (May 6 06:30), ride (May 6 20:00), run (May 8)

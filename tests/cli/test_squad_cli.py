@@ -142,7 +142,8 @@ def test_rename_moves_every_table_and_refuses_an_existing_name(runner: CliRunner
     done = invoke(runner, squad_db, "athletes", "--rename", "spiky", "sam")
     assert done.exit_code == 0, done.output
     # 24 sessions (8 weeks x 3), 0 step rows, 1 pain log, no profile, 1 ledger row
-    assert done.stdout == ("Renamed spiky to sam (24 sessions, 0 daily steps, 1 logs, 0 profile, 1 sources row(s)).\n")
+    assert done.stdout == ("Renamed spiky to sam (24 sessions, 0 daily steps, 1 logs, 0 profile, 1 sources,"
+                           " 0 resting hr row(s)).\n")
     conn = sqlite3.connect(squad_db)
     for table in ("sessions", "daily_steps", "logs", "profile", "sources"):
         assert conn.execute(f"SELECT count(*) FROM {table} WHERE athlete = 'spiky'").fetchone() == (0,)
