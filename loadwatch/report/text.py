@@ -190,8 +190,8 @@ def method_rows(profile: Profile, metric: str) -> list[tuple[str, str, str, str]
          "held, a lone spike left out; HRrest = 30-day median of resting-HR records; your values win",
          "Monod 1965; Hill 1993; Jones 2017 (second-hand); Smyth 2020", "CS from training logs: marathon R^2 0.67"),
         ("Fitness, fatigue, form", "CTL += (load - CTL)/42; ATL += (load - ATL)/7, from 0; form TSB = "
-         "yesterday's CTL - ATL, as TrainingPeaks and GoldenCheetah show it (changed: it held today's "
-         "session, so a steady Sunday long run read -15 where they read -4.5); no form flag before 42 days",
+         "yesterday's CTL - ATL, as TrainingPeaks and GoldenCheetah show it (changed: it counted today's "
+         "session too, so a long-run day read well below their figure); no form flag before 42 days",
          "Coggan (TrainingPeaks PMC)", "a model, not a predictor; no injury thresholds"),
         ("Missing data", "a day without a step count (steps) or with a session without RPE (srpe) is unknown, "
          "not 0: fitness holds, ratios and monotony leave it out, a week counts it as its average day",
