@@ -18,24 +18,35 @@ writes `\\x0b` into some attributes) are removed from the byte stream and counte
   distance and energy from `WorkoutStatistics` (iOS 16+) or the old `total*` attributes; HR from
   the `HKQuantityTypeIdentifierHeartRate` records inside the window, each held until the next
   (at most HR_MAX_HOLD_S).
+- A workout's route gives its intensity without heart rate (`importers._intensity`: seconds per
+  grade-adjusted speed bin, best efforts) from the route's times, positions, altitudes and speeds: the
+  `Location` elements inside `WorkoutRoute` (exports before iOS 13), or the GPX file its `FileReference`
+  names (`workout-routes/route_....gpx`), which the import hands over as `routes` (path -> opener).
+- The workout's effort (iOS 18: `HKQuantityTypeIdentifierWorkoutEffortScore`, the one the user rates, else
+  `HKQuantityTypeIdentifierEstimatedWorkoutEffortScore`; 1-10) -> Activity.device_rpe: the effort record
+  whose middle lies in the workout (or within EFFORT_AFTER_S after its end, the rating comes after it).
+- `HKQuantityTypeIdentifierRestingHeartRate` -> ParsedFile.resting_hr, one per local day and device (the
+  day's last).
 """
 
 from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import BinaryIO
 from xml.parsers import expat
 
 import numpy as np
 
 from .. import plausible
-from ..errors import CorruptFile, HostileInput
-from ..models import Activity, ParsedFile
+from ..errors import CorruptFile, HostileInput, LoadwatchError
+from ..models import Activity, ParsedFile, RestingHr
 from ..units import KCAL_PER, METRES_PER, SECONDS_PER
-from ._xml import MAX_EXPORT_XML_ELEMENTS, XmlShape, sniff_markers, strip_head
+from ._intensity import FOOT_SPORTS, Intensity, summarise
+from ._xml import MAX_EXPORT_XML_ELEMENTS, XmlShape, check_shape, parse_iso, read_small, sniff_markers, strip_head
 from .apple_steps import StepSamples, source_kind
 
 FORMAT = "apple_health"
@@ -44,6 +55,11 @@ MAX_PROLOG_BYTES = 4 << 20  # Apple's DTD is ~10 KB; a longer prolog is not an e
 HR_MAX_HOLD_S = 300  # a watch that lost contact for longer than this does not hold its last bpm
 STEP = "HKQuantityTypeIdentifierStepCount"
 HEART = "HKQuantityTypeIdentifierHeartRate"
+RESTING = "HKQuantityTypeIdentifierRestingHeartRate"
+EFFORT = "HKQuantityTypeIdentifierWorkoutEffortScore"  # the user's own rating, 1-10
+ESTIMATED_EFFORT = "HKQuantityTypeIdentifierEstimatedWorkoutEffortScore"  # the watch's estimate, 1-10
+EFFORT_AFTER_S = 6 * 3600  # a rating made this long after a workout's end still belongs to it
+Routes = Mapping[str, Callable[[], BinaryIO]]  # a route file's path in the export folder -> a fresh stream
 _BAD_CHARS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _CUT_OFF = {expat.errors.codes[m] for m in (expat.errors.XML_ERROR_NO_ELEMENTS, expat.errors.XML_ERROR_UNCLOSED_TOKEN,
                                              expat.errors.XML_ERROR_PARTIAL_CHAR)}
@@ -72,8 +88,10 @@ def sniff(head: bytes, name: str) -> bool:
 
 
 def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
-    """Stream an export.xml into daily steps and workouts (see the module docstring)."""
-    reader = _Reader()
+    """Stream an export.xml into daily steps and workouts (see the module docstring). `routes` (an option):
+    the export folder's route files, {"workout-routes/route_....gpx": opener}."""
+    routes = options.get("routes")
+    reader = _Reader(routes if isinstance(routes, Mapping) else {})
     reader.run(stream)
     parsed = ParsedFile(FORMAT, n_records=reader.n_records, bad_rows=reader.bad_rows)
     if reader.bad_rows:
@@ -88,7 +106,11 @@ def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object
         parsed.warnings.append(f"{reader.no_offset} dates had no UTC offset and were read as UTC")
     parsed.daily_steps = reader.steps.daily()
     parsed.activities = reader.activities()
-    if not parsed.daily_steps and not parsed.activities:
+    parsed.resting_hr = reader.resting()
+    if reader.bad_routes:
+        parsed.warnings.append(f"{reader.bad_routes} workout route file(s) could not be read; those workouts have"
+                               " no pace bins")
+    if not parsed.daily_steps and not parsed.activities and not parsed.resting_hr:
         parsed.skip_reason = "holds no step counts or workouts (only other Health data)"
     return parsed
 
@@ -131,12 +153,19 @@ class _Workout:
     line: int
     stats: dict[str, dict[str, str]] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
+    route_file: str | None = None  # the FileReference of its WorkoutRoute
+    points: list[tuple[float, ...]] = field(default_factory=list)  # inline route Locations: t, lat, lon, alt, v
+    effort: Intensity = field(default_factory=Intensity)  # from the route, computed at the workout's end
 
 
 class _Reader:
     """The expat handlers and what they collect."""
 
-    def __init__(self) -> None:
+    def __init__(self, routes: Routes | None = None) -> None:
+        self.routes = {k.lstrip("/"): v for k, v in (routes or {}).items()}
+        self.bad_routes = 0
+        self.efforts: list[tuple[int, int, float, bool]] = []  # start, end, value, rated by the user
+        self.rest: dict[tuple[date, str], tuple[int, float]] = {}  # (day, device) -> (time, bpm), the day's last
         self.parser = expat.ParserCreate()
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.parser.EntityDeclHandler = self._refuse_entity
@@ -231,6 +260,10 @@ class _Reader:
                 self.current.stats[attrs.get("type", "")] = attrs
             elif self.depth == 1 and tag == "MetadataEntry":
                 self.current.metadata[attrs.get("key", "")] = attrs.get("value", "")
+            elif self.depth == 2 and tag == "Location":
+                self._location(attrs)
+            elif self.depth == 2 and tag == "FileReference" and attrs.get("path"):
+                self.current.route_file = attrs["path"]
             return
         if tag == "Record":
             self.n_records += 1
@@ -239,6 +272,10 @@ class _Reader:
                 self._step(attrs)
             elif kind == HEART:
                 self._heart(attrs)
+            elif kind == RESTING:
+                self._resting(attrs)
+            elif kind in (EFFORT, ESTIMATED_EFFORT):
+                self._effort(attrs, kind == EFFORT)
         elif tag == "Workout":
             self.n_records += 1
             self.current = _Workout(attrs.get("workoutActivityType", ""), attrs.get("startDate", ""),
@@ -252,6 +289,8 @@ class _Reader:
             self.depth -= 1
             return
         assert self.current is not None
+        self.current.effort = self._route_effort(self.current)
+        self.current.points = []  # the route's points are not kept: thousands of workouts would fill memory
         self.workouts.append(self.current)
         self.current = None
         self.parser.EndElementHandler = self.shape.end
@@ -301,7 +340,80 @@ class _Reader:
             self.hr_t.append(start[0])
             self.hr_v.append(bpm)
 
+    def _location(self, attrs: dict[str, str]) -> None:
+        """A point of an inline workout route (exports before iOS 13)."""
+        try:
+            when = parse_apple_date(attrs.get("date", ""))[0]
+        except ValueError:
+            return
+        assert self.current is not None
+        self.current.points.append((float(when), _number(attrs.get("latitude")), _number(attrs.get("longitude")),
+                                    _number(attrs.get("altitude")), _number(attrs.get("speed"))))
+
+    def _route_effort(self, w: _Workout) -> Intensity:
+        """The intensity from the workout's route: its inline points, else the route file it names."""
+        sport = _SPORTS.get(w.kind.removeprefix("HKWorkoutActivityType"), ("generic", None))[0]
+        if sport not in FOOT_SPORTS:
+            return Intensity()
+        points = w.points
+        if not points and w.route_file is not None:
+            opener = self.routes.get(w.route_file.lstrip("/"))
+            if opener is not None:
+                try:
+                    with opener() as fh:
+                        points = route_points(fh)
+                except (LoadwatchError, OSError, ValueError):
+                    self.bad_routes += 1
+        if len(points) < 2:
+            return Intensity()
+        cols = np.array(points, dtype=np.float64)
+        speed = cols[:, 4]
+        speed[speed < 0] = np.nan  # Apple writes -1 where it has no speed
+        return summarise(cols[:, 0], speed=speed, lat=cols[:, 1], lon=cols[:, 2], altitude=cols[:, 3],
+                         flat=w.metadata.get("HKIndoorWorkout") == "1")
+
+    def _resting(self, attrs: dict[str, str]) -> None:
+        start = self._date(attrs.get("startDate"))
+        value = _number(attrs.get("value"))
+        if start is None or value != value:
+            return
+        day = (datetime.fromtimestamp(start[0], UTC) + timedelta(seconds=start[1])).date()
+        device = _device_name(attrs.get("device", ""), attrs.get("sourceName", "")) or "Apple Health"
+        if (day, device) not in self.rest or start[0] >= self.rest[(day, device)][0]:
+            self.rest[(day, device)] = (start[0], value)
+
+    def _effort(self, attrs: dict[str, str], rated: bool) -> None:
+        start, end = self._date(attrs.get("startDate")), self._date(attrs.get("endDate"))
+        value = _number(attrs.get("value"))
+        if start is not None and end is not None and value == value:
+            self.efforts.append((start[0], end[0], value, rated))
+
     # -- results ---------------------------------------------------------------------------------
+    def resting(self) -> list[RestingHr]:
+        return [RestingHr(day, bpm, device) for (day, device), (_, bpm) in sorted(self.rest.items())]
+
+    def device_rpes(self, windows: list[tuple[int, int]]) -> list[float | None]:
+        """The effort of each workout (start, end): an effort record belongs to the workout its middle lies in
+        (the latest started, where two overlap), else to the last one that ended before it, up to
+        EFFORT_AFTER_S before; the user's rating wins over the watch's estimate, and among several the latest."""
+        best: list[tuple[bool, int, float] | None] = [None] * len(windows)
+        for e_start, e_end, value, rated in self.efforts:
+            if not 0 <= value <= 10:
+                continue
+            middle = (e_start + e_end) / 2
+            inside = [i for i, (s, e) in enumerate(windows) if s <= middle <= e]
+            before = [i for i, (_, e) in enumerate(windows) if e < middle <= e + EFFORT_AFTER_S]
+            if inside:
+                target = max(inside, key=lambda i: windows[i][0])
+            elif before:
+                target = max(before, key=lambda i: windows[i][1])
+            else:
+                continue
+            held = best[target]
+            if held is None or (rated, e_start) > held[:2]:
+                best[target] = (rated, e_start, value)
+        return [None if b is None else b[2] for b in best]
+
     def activities(self) -> list[Activity]:
         """The workouts, with HR from the samples inside each window; exact repeats dropped."""
         t = np.frombuffer(self.hr_t, dtype=np.int64) if len(self.hr_t) else np.zeros(0, np.int64)
@@ -309,7 +421,7 @@ class _Reader:
         order = np.argsort(t, kind="stable")
         t, v = t[order], v[order]
         seen: set[tuple[str, int, int]] = set()
-        out: list[Activity] = []
+        kept: list[tuple[_Workout, tuple[int, int], int]] = []
         for w in self.workouts:
             start, end = self._date(w.start), self._date(w.end)
             if start is None or end is None:
@@ -317,11 +429,13 @@ class _Reader:
             if (w.kind, start[0], end[0]) in seen:
                 continue
             seen.add((w.kind, start[0], end[0]))
-            out.append(_activity(w, start, end[0], t, v))
-        return out
+            kept.append((w, start, end[0]))
+        rpes = self.device_rpes([(start[0], end) for _, start, end in kept])
+        return [_activity(w, start, end, t, v, rpe) for (w, start, end), rpe in zip(kept, rpes, strict=True)]
 
 
-def _activity(w: _Workout, start: tuple[int, int], end: int, t: np.ndarray, v: np.ndarray) -> Activity:
+def _activity(w: _Workout, start: tuple[int, int], end: int, t: np.ndarray, v: np.ndarray,
+              device_rpe: float | None = None) -> Activity:
     a = w.attrs
     active = None
     if a.get("duration"):
@@ -366,7 +480,49 @@ def _activity(w: _Workout, start: tuple[int, int], end: int, t: np.ndarray, v: n
         avg_hr=avg_hr, max_hr=max_hr, hr_hist=hist,
         calories=None if energy is None else round(energy, 1),
         device=_device_name(a.get("device", ""), a.get("sourceName", "")),
+        gas_hist=w.effort.gas_hist, power_hist=w.effort.power_hist, best_gas_m_s=w.effort.best_gas_m_s,
+        best_power_w=w.effort.best_power_w, device_rpe=device_rpe,
     )
+
+
+def route_points(stream: BinaryIO) -> list[tuple[float, ...]]:
+    """The points of an Apple workout-route GPX: (UTC epoch s, latitude, longitude, elevation, speed) each,
+    NaN where a point lacks one; read with expat (no tree: thousands of route files in one export), under the
+    same size and shape limits as any GPX."""
+    data = read_small(stream, "GPX")
+    check_shape(data, "GPX")
+    points: list[tuple[float, ...]] = []
+    current: dict[str, str] = {}
+    text: list[str] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        name = tag.rsplit(" ", 1)[-1]
+        if name == "trkpt":
+            current.clear()
+            current["lat"], current["lon"] = attrs.get("lat", ""), attrs.get("lon", "")
+        text.clear()
+
+    def end(tag: str) -> None:
+        name = tag.rsplit(" ", 1)[-1]
+        if name in ("ele", "time", "speed"):
+            current[name] = "".join(text).strip()
+        elif name == "trkpt":
+            when = parse_iso(current.get("time"))
+            if when is not None:
+                points.append((when[0].timestamp(), _number(current.get("lat")), _number(current.get("lon")),
+                               _number(current.get("ele")), _number(current.get("speed"))))
+        text.clear()
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text.append
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as err:
+        raise CorruptFile(f"not well-formed XML ({err})") from err
+    return points
 
 
 def _number(text: str | None) -> float:
@@ -392,4 +548,4 @@ def _device_name(device: str, source: str) -> str | None:
     return text or None
 
 
-__all__ = ["FORMAT", "parse_apple_date", "read", "sniff"]
+__all__ = ["FORMAT", "parse_apple_date", "read", "route_points", "sniff"]

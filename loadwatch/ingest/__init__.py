@@ -18,16 +18,17 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
+from typing import BinaryIO
 
 from .. import plausible
 from ..errors import DiskFull, HostileInput, LoadwatchError
 from ..files import shown
-from ..importers import fit, registry
+from ..importers import apple_health, fit, registry, strava_csv
 from ..importers.base import SNIFF_BYTES
 from ..models import FileResult, ImportResult, ParsedFile
 from ..store import Store
@@ -65,10 +66,11 @@ def import_paths(
     """
     options = dict(options or {})
     clock_date = options.pop("clock_date", None)
-    gate = Gate(now or datetime.now(UTC), clock_date if isinstance(clock_date, date) else None)
     result = ImportResult(dry_run=dry_run)
     known = store.known_sources()
     found = walk(paths, limits, known)
+    gate = Gate(now or datetime.now(UTC), clock_date if isinstance(clock_date, date) else None,
+                strava_efforts(found.leaves))
     result.files.extend(found.results)
     total = len(found.leaves)
     done = 0
@@ -83,7 +85,8 @@ def import_paths(
     pool = _make_pool(n_workers) if n_workers > 1 and total >= POOL_MIN_FILES else None
     try:
         with _InterruptGuard() as interrupt:
-            for leaf, parsed in _parse_all(found.leaves, known, pool, strict, options or {}):
+            for leaf, parsed in _parse_all(found.leaves, known, pool, strict, options or {},
+                                           route_files(found.leaves)):
                 interrupt.check()  # a Ctrl-C a parser swallowed: do not store what it parsed
                 try:
                     result.files.append(store_leaf(store, leaf.display, parsed, athlete, dry_run, known, gate))
@@ -163,9 +166,11 @@ class Decoded:
 
 
 def _parse_all(
-    leaves: list[Leaf], known: set[str], pool: cf.Executor | None, strict: bool, options: dict[str, object]
+    leaves: list[Leaf], known: set[str], pool: cf.Executor | None, strict: bool, options: dict[str, object],
+    routes: Mapping[str, Mapping[str, Callable[[], BinaryIO]]] | None = None,
 ) -> Iterator[tuple[Leaf, LeafContent]]:
-    """Hash, detect and parse each leaf, yielding them in order; FIT files decode in the pool."""
+    """Hash, detect and parse each leaf, yielding them in order; FIT files decode in the pool. An Apple
+    export.xml is given the route files of its folder (`routes`, see `route_files`)."""
     pending: deque[tuple[Leaf, LeafContent, cf.Future[Decoded] | None]] = deque()
     for leaf in leaves:
         content = _identify(leaf, known)
@@ -174,12 +179,59 @@ def _parse_all(
             future = pool.submit(decode_fit, content.payload, leaf.display, strict)
             content.payload = None
         elif content.status is None:
-            _parse_here(leaf, content, strict, options, known)
+            mine = options
+            if content.fmt == apple_health.FORMAT and routes:
+                mine = {**options, "routes": routes.get(_folder(leaf.display), {})}
+            _parse_here(leaf, content, strict, mine, known)
         pending.append((leaf, content, future))
         while pending and (len(pending) > 64 or pending[0][2] is None or pending[0][2].done()):
             yield _settle(*pending.popleft())
     while pending:
         yield _settle(*pending.popleft())
+
+
+ROUTES_FOLDER = "workout-routes/"  # where an Apple export keeps its workouts' route GPX files
+
+
+def _folder(display: str) -> str:
+    """The folder part of a leaf's name, up to and with its last "/" or "!" ("" for a bare name)."""
+    cut = max(display.rfind("/"), display.rfind("!"), display.rfind("\\"))
+    return display[:cut + 1]
+
+
+def route_files(leaves: Iterable[Leaf]) -> dict[str, dict[str, Callable[[], BinaryIO]]]:
+    """The Apple workout-route files among the leaves, by the export folder they sit in:
+    {"export.zip!apple_health_export/": {"workout-routes/route_....gpx": opener}}; an export.xml's
+    FileReference names them so."""
+    out: dict[str, dict[str, Callable[[], BinaryIO]]] = {}
+    for leaf in leaves:
+        name = leaf.display.replace("\\", "/")
+        at = max(name.rfind("/" + ROUTES_FOLDER), name.rfind("!" + ROUTES_FOLDER))
+        if at < 0 and not name.startswith(ROUTES_FOLDER):
+            continue
+        out.setdefault(leaf.display[:at + 1], {})[leaf.display[at + 1:].replace("\\", "/")] = leaf.opener
+    return out
+
+
+def strava_efforts(leaves: Iterable[Leaf]) -> dict[str, float]:
+    """The perceived exertion Strava's activities.csv gives each activity file, by the file's leaf name
+    (`strava_csv.key`): "export.zip!activities/123.gpx" -> 6.0. A CSV that cannot be read gives nothing
+    (it is reported on its own as skipped or failed)."""
+    out: dict[str, float] = {}
+    for leaf in leaves:
+        if not strava_csv.is_activities_csv(leaf.display):
+            continue
+        try:
+            with leaf.opener() as fh:
+                data = fh.read(strava_csv.MAX_BYTES + 1)
+        except (LoadwatchError, OSError):
+            continue
+        if len(data) > strava_csv.MAX_BYTES:
+            continue
+        folder = _folder(leaf.display)
+        for name, rpe in strava_csv.perceived_exertion(data).items():
+            out[strava_csv.key(folder + name.lstrip("/"))] = rpe
+    return out
 
 
 def read_leaf(leaf: Leaf, known: set[str], *, strict: bool = False, options: dict[str, object] | None = None
@@ -337,10 +389,12 @@ def _watch_parent(parent: int) -> None:
 # -- storing --------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """What `plausible.screen` needs: the import's clock and the day the user confirmed, if any."""
+    """What `plausible.screen` needs: the import's clock and the day the user confirmed, if any; and the
+    efforts another file of the export gives a file's sessions (`strava_efforts`: leaf name -> RPE)."""
 
     now: datetime
     clock_date: date | None = None
+    efforts: Mapping[str, float] = field(default_factory=dict)
 
 
 def store_leaf(
@@ -363,6 +417,9 @@ def store_leaf(
     if not parsed.activities and not parsed.daily_steps and not parsed.resting_hr:
         res.status, res.error = "skipped", "holds no sessions or daily steps"
         return res
+    rpe = gate.efforts.get(strava_csv.key(display)) if gate.efforts else None
+    if rpe is not None:  # Strava's perceived exertion, where the device recorded none
+        parsed.activities = [a if a.device_rpe is not None else replace(a, device_rpe=rpe) for a in parsed.activities]
     try:
         plausible.screen(parsed, gate.now, clock_date=gate.clock_date)  # no importer bypasses the rules
     except LoadwatchError as err:

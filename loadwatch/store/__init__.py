@@ -268,7 +268,8 @@ class Store:
                 if note:
                     notes.append(note)
             days = self._insert_steps(conn, sha256, athlete, parsed.daily_steps)
-            self._insert_resting_hr(conn, sha256, athlete, parsed.resting_hr)
+            if parsed.resting_hr:
+                self._insert_resting_hr(conn, sha256, athlete, parsed.resting_hr)
             conn.execute("UPDATE sources SET n_days = ? WHERE sha256 = ?", (days, sha256))
             versions.recount(conn, touched)
         return WriteOutcome(new, dup, days, notes=tuple(notes), athletes=_shares(parsed, athlete, fresh))
@@ -312,6 +313,7 @@ class Store:
         if better:
             versions.rebuild(conn, sid, sha256, mine, _key(athlete, mine))
             touched.add(owner_sha)
+        versions.fill(conn, sid)
         if owner_sha == sha256:
             return False, None
         if better:
@@ -426,10 +428,17 @@ class Store:
                 conn.execute("UPDATE sessions SET source_sha256 = ? WHERE id = ?", (heir, sid))
             else:
                 versions.rebuild(conn, sid, heir, version, _key(athlete, version))
+                conn.execute("DELETE FROM session_sources WHERE session_id = ? AND source_sha256 = ?", (sid, sha))
+                versions.fill(conn, sid)
             heirs.add(heir)
             outcome.sessions_kept += 1
-        # sessions owned by another file that this one only duplicated: drop the link
+        # sessions owned by another file that this one only duplicated: drop the link, and what it lent
+        lent = [r[0] for r in conn.execute(
+            "SELECT ss.session_id FROM session_sources ss JOIN sessions s ON s.id = ss.session_id"
+            " WHERE ss.source_sha256 = ?1 AND s.source_sha256 != ?1", (sha,))]
         conn.execute("DELETE FROM session_sources WHERE source_sha256 = ?", (sha,))
+        for sid in lent:
+            versions.fill(conn, sid, reset=True)
         versions.recount(conn, heirs)
         days = conn.execute("SELECT DISTINCT athlete, day FROM daily_steps WHERE source_sha256 = ?", (sha,)).fetchall()
         conn.execute("DELETE FROM daily_steps WHERE source_sha256 = ?", (sha,))

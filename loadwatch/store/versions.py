@@ -3,7 +3,8 @@
 A session reached through several files (a watch FIT, the Strava GPX of the same run, a phone's recording
 of it) is one row of `sessions`; `session_sources` links it to every file that holds it, each link with
 that file's version of the session (`schema.VERSION_COLUMNS` as a JSON object). The session row holds the
-best version (`quality`); when its file is forgotten, it is rebuilt from the best version that remains.
+best version (`quality`); when its file is forgotten, it is rebuilt from the best version that remains. What the
+kept version lacks (pace bins, power bins, the perceived effort) is lent by another version that has it (`fill`).
 
 Two recordings are one session when they are the same sport (or one is generic) and either
 - their starts are within DEDUPE_START_TOLERANCE_S and their durations and distances agree (a copy of
@@ -151,6 +152,44 @@ def rebuild(conn: sqlite3.Connection, session_id: int, sha256: str, version: Ver
         conn.execute(f"UPDATE sessions SET {sets}, source_sha256 = ? WHERE id = ?", (*values, sha256, session_id))
 
 
+# What one recording can lend the kept one when the kept one lacks it, in groups that travel together (the
+# pace bins with their best efforts): the Strava copy's perceived exertion, a phone's pace beside a watch
+# that kept heart rate only, an Apple workout's route.
+FILL_GROUPS = (("gas_hist", "best_gas_m_s"), ("power_hist", "best_power_w"), ("device_rpe",))
+
+
+def fill(conn: sqlite3.Connection, session_id: int, *, reset: bool = False) -> None:
+    """Give the session, for each FILL_GROUPS group its kept version lacks (all NULL), the group of the best
+    linked version that has it (`quality`, then the first linked). `reset`: first put back the kept version's
+    own groups (a file that lent one was forgotten)."""
+    if reset:
+        own = conn.execute("SELECT ss.activity FROM session_sources ss JOIN sessions s ON s.id = ss.session_id"
+                           " AND s.source_sha256 = ss.source_sha256 WHERE s.id = ?", (session_id,)).fetchone()
+        version = decode(own[0]) if own is not None else None
+        if version is not None:
+            cols = [c for g in FILL_GROUPS for c in g]
+            conn.execute(f"UPDATE sessions SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                         (*(version[c] for c in cols), session_id))
+    row = conn.execute(f"SELECT {', '.join(c for g in FILL_GROUPS for c in g)} FROM sessions WHERE id = ?",
+                       (session_id,)).fetchone()
+    if row is None:
+        return
+    have = dict(zip((c for g in FILL_GROUPS for c in g), row, strict=True))
+    missing = [g for g in FILL_GROUPS if all(have[c] is None for c in g)]
+    if not missing:
+        return
+    linked = [v for (text,) in conn.execute("SELECT ss.activity FROM session_sources ss JOIN sources src ON"
+                                            " src.sha256 = ss.source_sha256 WHERE ss.session_id = ?"
+                                            " ORDER BY src.imported_at, src.path", (session_id,))
+              if (v := decode(text)) is not None]
+    linked.sort(key=quality, reverse=True)  # stable: among equals, the first linked
+    for group in missing:
+        donor = next((v for v in linked if any(v[c] is not None for c in group)), None)
+        if donor is not None:
+            conn.execute(f"UPDATE sessions SET {', '.join(f'{c} = ?' for c in group)} WHERE id = ?",
+                         (*(donor[c] for c in group), session_id))
+
+
 def recount(conn: sqlite3.Connection, shas: Iterable[str]) -> None:
     """Each file's ledger counts from the links: sessions whose values are its own, and duplicates (the
     sessions it holds whose values came from another file)."""
@@ -164,5 +203,5 @@ def recount(conn: sqlite3.Connection, shas: Iterable[str]) -> None:
 
 
 __all__ = ["DEDUPE_DISTANCE_TOLERANCE", "DEDUPE_DURATION_TOLERANCE", "DEDUPE_MIN_OVERLAP", "DEDUPE_START_TOLERANCE_S",
-           "GENERIC_SPORTS", "Version", "candidates", "decode", "encode", "hist_json", "match", "note", "overlap",
-           "quality", "rebuild", "recount", "version_of"]
+           "FILL_GROUPS", "GENERIC_SPORTS", "Version", "candidates", "decode", "encode", "fill", "hist_json", "match",
+           "note", "overlap", "quality", "rebuild", "recount", "version_of"]
