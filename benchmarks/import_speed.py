@@ -33,10 +33,10 @@
 3. Prints the ratios loadwatch vs fitparse and vs fitdecode from these numbers only.
 4. With --baseline REF: the same whole-CLI import (a) by the loadwatch of git revision REF (its `loadwatch/`
    folder, `git archive`d into benchmarks/_work/, run from there) and by this one, alternately, --pairs
-   times on fresh stores; prints this/baseline as the ratio of the median wall times and of the median CPU
-   times (user + system seconds of the command and its worker processes, which other processes on the
-   machine move far less than the wall clock) and, with --max-slowdown F, exits 1 when the CPU ratio is
-   above 1 + F. Both read the same archive in the same run.
+   times on fresh stores; then the import alone (`ingest.import_paths` with workers=1: every file decoded in
+   one process) timed in CPU seconds of that process, which other processes on the machine move far less
+   than the wall clock, alternately as well. Prints this/baseline for both (ratios of the medians) and, with
+   --max-slowdown F, exits 1 when the CPU ratio is above 1 + F. Both read the same archive in the same run.
 
 The files are in the OS page cache for every timing (they were just written or read): no figure
 here is a cold-disk figure. Other processes on the machine slow every timing; say so with the numbers.
@@ -333,9 +333,21 @@ def baseline_tree(ref: str) -> Path:
     return folder
 
 
+# `python -c CPU_PROBE DB ARCHIVE`, run in a tree's folder: the CPU seconds (user + system) of one
+# import_paths over ARCHIVE with every file decoded in this process (workers=1).
+CPU_PROBE = """
+import sys, time
+from loadwatch.ingest import import_paths
+from loadwatch.store import Store
+with Store(sys.argv[1]) as store:
+    t0 = time.process_time()
+    import_paths(store, [sys.argv[2]], workers=1)
+    print(time.process_time() - t0)
+"""
+
+
 def compare_with_baseline(archive: Path, ref: str, pairs: int, max_slowdown: float | None) -> float:
     """This loadwatch's whole-CLI import time over the baseline's (medians of `pairs` alternating runs)."""
-    import resource
     import statistics
 
     tree = baseline_tree(ref)
@@ -345,16 +357,21 @@ def compare_with_baseline(archive: Path, ref: str, pairs: int, max_slowdown: flo
         for who, cwd in (("baseline", tree), ("this", REPO)):  # `python -m` finds the package in its cwd first
             db = fresh_db(f"import_speed_{who}.sqlite")
             cmd = [sys.executable, "-m", "loadwatch", "--db", str(db), "import", str(archive)]
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
             wall[who].append(time.perf_counter() - t0)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and the workers it waited for
-            cpu[who].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
             if done.returncode != 0:
                 raise SystemExit(f"{who} import exited {done.returncode}:\n{done.stderr[-1500:]}")
             fresh_db(f"import_speed_{who}.sqlite")
-            print(f"  pair {i + 1}: {who:8} {wall[who][-1]:.2f} s wall, {cpu[who][-1]:.2f} s CPU")
+            db = fresh_db(f"import_speed_{who}_cpu.sqlite")
+            done = subprocess.run([sys.executable, "-c", CPU_PROBE, str(db), str(archive)], cwd=cwd,
+                                  capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise SystemExit(f"{who} import_paths exited {done.returncode}:\n{done.stderr[-1500:]}")
+            cpu[who].append(float(done.stdout.split()[-1]))
+            fresh_db(f"import_speed_{who}_cpu.sqlite")
+            print(f"  pair {i + 1}: {who:8} CLI {wall[who][-1]:.2f} s wall; import_paths in one process"
+                  f" {cpu[who][-1]:.2f} s CPU")
     ratios = {}
     for what, times in (("wall", wall), ("CPU", cpu)):
         base, this = statistics.median(times["baseline"]), statistics.median(times["this"])

@@ -12,6 +12,7 @@ file where nothing plausible remains fails with one line. `problem` is also the 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -125,7 +126,7 @@ def clean(a: Activity) -> tuple[Activity, list[str]]:
         notes.append(f"a heart rate of {_shown(bad_hr[0])} bpm is impossible ({HR_RANGE_BPM[0]:.0f}-"
                      f"{HR_RANGE_BPM[1]:.0f}): stored without heart rate")
         changes.update(avg_hr=None, max_hr=None, hr_hist={})
-    elif a.hr_hist:
+    elif a.hr_hist and not _all_plausible(a.hr_hist):
         hist = {b: s for b, s in a.hr_hist.items() if hr_ok(b) and finite(s) and s > 0}
         if len(hist) != len(a.hr_hist):
             dropped = sum(s for b, s in a.hr_hist.items() if b not in hist and finite(s) and s > 0)
@@ -148,11 +149,21 @@ def clean(a: Activity) -> tuple[Activity, list[str]]:
         changes["device_rpe"] = None
     for name in ("gas_hist", "power_hist", "best_gas_m_s", "best_power_w"):
         values = getattr(a, name)
-        kept = {k: v for k, v in values.items() if finite(v) and v >= 0}
-        if len(kept) != len(values):
+        if values and not all(0 <= v < math.inf for v in values.values()):  # NaN, infinite or negative
+            kept = {k: v for k, v in values.items() if 0 <= v < math.inf}
             notes.append(f"{len(values) - len(kept)} impossible value(s) of {name} left out")
             changes[name] = kept
     return (replace(a, **changes) if changes else a), notes  # type: ignore[arg-type]  # field names above
+
+
+def _all_plausible(hist: dict[int, float]) -> bool:
+    """Every bin of a heart-rate histogram a heart rate (HR_RANGE_BPM) with a finite, positive time: the common
+    case, checked without a call per bin (this runs for every session an import stores, twice)."""
+    lo, hi = HR_RANGE_BPM
+    try:
+        return all(lo <= b <= hi and 0 < s < math.inf for b, s in hist.items())
+    except TypeError:  # not numbers: the slow path says which
+        return False
 
 
 def unstorable(a: Activity) -> str | None:

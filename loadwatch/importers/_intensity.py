@@ -135,11 +135,20 @@ def _best(seconds: np.ndarray, values: np.ndarray) -> dict[int, float]:
     best is the largest difference of two samples that far apart."""
     if not len(seconds):
         return {}
-    t = np.concatenate(([0.0], np.cumsum(seconds)))
-    whole = int(t[-1] + 1e-9)
-    if whole < BEST_EFFORT_S[0]:
+    if len(seconds) < BEST_EFFORT_S[0] and float(np.sum(seconds)) < BEST_EFFORT_S[0]:
         return {}
-    work = np.interp(np.arange(whole + 1, dtype=np.float64), t, np.concatenate(([0.0], np.cumsum(values * seconds))))
+    if np.all(seconds == 1.0):  # a record every second (most watches): the sum is already on the grid
+        work = np.empty(len(seconds) + 1)
+        work[0] = 0.0
+        np.cumsum(values, out=work[1:])
+        whole = len(seconds)
+    else:
+        t = np.concatenate(([0.0], np.cumsum(seconds)))
+        whole = int(t[-1] + 1e-9)
+        if whole < BEST_EFFORT_S[0]:
+            return {}
+        work = np.interp(np.arange(whole + 1, dtype=np.float64), t,
+                         np.concatenate(([0.0], np.cumsum(values * seconds))))
     return {duration: round(float(np.max(work[duration:] - work[:-duration])) / duration, 4)
             for duration in BEST_EFFORT_S if duration <= whole}
 
@@ -183,10 +192,8 @@ def summarise(t_s: np.ndarray, *, speed: np.ndarray | None = None, distance: np.
         distance = _finite(track_distance(lat, lon))
     if distance is not None:
         distance = np.maximum.accumulate(_fill(t, distance))
-    v = np.full(len(dt), np.nan)
-    if speed is not None:
-        v = speed[1:].copy()
-    if distance is not None:
+    v = np.full(len(dt), np.nan) if speed is None else speed[1:]
+    if distance is not None and (speed is None or not np.isfinite(v).all()):
         from_distance = np.diff(distance) / np.where(dt > 0, dt, 1.0)
         v = np.where(np.isfinite(v), v, from_distance)
     if distance is None and speed is not None:
@@ -205,9 +212,10 @@ def summarise(t_s: np.ndarray, *, speed: np.ndarray | None = None, distance: np.
             grade = np.nan_to_num(_fill(t, incline))
         elif not flat and altitude is not None and distance is not None:
             grade = grades(distance, _fill(t, altitude))
-        factor = running_cost(np.clip(grade[1:], -MAX_GRADE, MAX_GRADE)) / running_cost(0.0)
         m = moving & has_v
-        gas = v[m] * factor[m]
+        gas = v[m]
+        if grade.any():  # a treadmill or a run without altitude is flat: GAS is the speed
+            gas = gas * (running_cost(np.clip(grade[1:][m], -MAX_GRADE, MAX_GRADE)) / running_cost(0.0))
         keys = np.floor(gas / GAS_BIN_M_S + _EPS_BIN).astype(np.int64)
         out.gas_hist = _hist(keys, dt[m])
         out.best_gas_m_s = _best(dt[m], gas)

@@ -20,6 +20,7 @@ import struct
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import anycrc
@@ -236,9 +237,11 @@ class _Stream:
         self.pos = array("q")
         self.segs: list[tuple[int, _Def]] = []
 
-    def _rows_by_definition(self, n: int) -> list[tuple[_Def, np.ndarray]]:
-        """The records each definition with stream fields reads (indices into pos): one gather per definition,
-        however often a file switches between them (some alternate every few records)."""
+    def _rows_by_definition(self, n: int) -> list[tuple[_Def, np.ndarray | slice]]:
+        """The records each definition with stream fields reads (indices into pos, a slice for a file with
+        one): one read per definition, however often a file switches between them (some alternate)."""
+        if len(self.segs) == 1:
+            return [(self.segs[0][1], slice(0, n))] if self.segs[0][1].stream else []
         firsts = np.array([i for i, _ in self.segs] + [n], dtype=np.int64)
         lengths = np.diff(firsts)
         ids: dict[int, int] = {}
@@ -257,14 +260,11 @@ class _Stream:
         n = len(self.pos)
         cols = {name: np.full(n, np.nan) for name in (*RECORD_STREAM, "dev_power", "heart_rate")}
         if n and any(d.stream for _, d in self.segs):
-            raw = np.frombuffer(data, dtype=np.uint8)
             starts = np.frombuffer(self.pos, dtype=np.int64)
             for d, rows in self._rows_by_definition(n):
-                width = max(offset + np.dtype(dtype).itemsize for _, offset, dtype, *_ in d.stream)
-                body = raw[starts[rows, None] + np.arange(width)]  # each record's bytes, one row each
-                for name, offset, dtype, invalid, scale, shift in d.stream:
-                    cells = np.ascontiguousarray(body[:, offset:offset + np.dtype(dtype).itemsize])
-                    values = cells.view(dtype).ravel().astype(np.float64)
+                raw = _read_fields(data, starts[rows], d)
+                for name, _, _, invalid, scale, shift in d.stream:
+                    values = raw[name]
                     cols[name][rows] = np.where(values != invalid, values / scale - shift, np.nan)
         hr = cols.pop("heart_rate")
         c.rec_hr = array("B", np.where(np.isfinite(hr), hr, 0).astype(np.uint8).tobytes())
@@ -273,6 +273,31 @@ class _Stream:
             top = float(np.nanmax(dist))
             c.rec_max_distance_m = top if c.rec_max_distance_m is None else max(top, c.rec_max_distance_m)
         c.stream = stream_columns(cols)
+
+
+def _read_fields(data: bytes, starts: np.ndarray, d: _Def) -> dict[str, np.ndarray]:
+    """The raw values (as float64) of definition `d`'s stream fields in the records whose bodies start at
+    `starts`. Records of one definition mostly follow each other at one stride (header byte + body): each such
+    run is read as a strided view of the bytes, no copy; a file that interleaves other messages between most
+    records is read by gathering each record's bytes."""
+    n = len(starts)
+    stride = d.size + 1
+    breaks = np.flatnonzero(np.diff(starts) != stride) + 1 if n > 1 else np.zeros(0, np.int64)
+    if len(breaks) < max(16, n // 32):
+        layout = np.dtype({"names": [f[0] for f in d.stream], "formats": [f[2] for f in d.stream],
+                           "offsets": [f[1] for f in d.stream], "itemsize": d.size})
+        out = {f[0]: np.empty(n) for f in d.stream}
+        bounds = [0, *breaks.tolist(), n]
+        for i0, i1 in pairwise(bounds):
+            run = np.ndarray((i1 - i0,), dtype=layout, buffer=data, offset=int(starts[i0]), strides=(stride,))
+            for name, column in out.items():
+                column[i0:i1] = run[name]
+        return out
+    raw = np.frombuffer(data, dtype=np.uint8)
+    width = max(offset + np.dtype(dtype).itemsize for _, offset, dtype, *_ in d.stream)
+    body = raw[starts[:, None] + np.arange(width)]  # each record's bytes, one row each
+    return {name: np.ascontiguousarray(body[:, offset:offset + np.dtype(dtype).itemsize]).view(dtype).ravel()
+            .astype(np.float64) for name, offset, dtype, *_ in d.stream}
 
 
 def stream_columns(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
