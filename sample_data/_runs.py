@@ -7,8 +7,13 @@ The model is simple and documented so the numbers are believable, not physiologi
   80 min), plus a little for hills and surges;
 - cadence (strides/min, as FIT stores it for running): ~80 + 4.5 per m/s above 2.78 m/s;
 - terrain: gentle rolling hills (Berlin is flat: 40-50 m, ~5 m of climb per km);
-- some runs stop for a traffic light (timer paused, no records), so elapsed > timer time.
+- some runs stop for a traffic light (timer paused, no records), so elapsed > timer time;
+- position: laps of a made-up loop (a circle of 400-700 m radius around a park, the radius and the
+  starting point from the start time), so an outdoor run carries GPS positions as a watch writes them.
 Records are written as "smart recording" does, every 3-5 s, plus one at the start and the end.
+
+Two more kinds of run carry no heart rate: a phone's GPX (`phone_gpx`: positions, elevation, times, as a
+phone app exports it) and a gym treadmill's FIT (`treadmill_fit`: speed and distance a second, no position).
 """
 
 from __future__ import annotations
@@ -78,6 +83,26 @@ class RunData:
     @property
     def steps(self) -> int:
         return 2 * self.cycles
+
+
+TIERGARTEN = (52.5145, 13.3501)  # the loop's centre (Berlin's Tiergarten)
+METRES_PER_DEGREE = 111_320.0
+
+
+def position(distance_m: float, start_utc: datetime, centre: tuple[float, float] = TIERGARTEN) -> tuple[float, float]:
+    """(latitude, longitude) in degrees after `distance_m` on the run's loop: a circle around `centre` whose
+    radius (400-700 m) and starting angle come from the start time, so every run has its own loop."""
+    seconds = int(start_utc.timestamp())
+    radius = 400.0 + seconds % 301
+    angle = math.radians(seconds % 360) + distance_m / radius
+    lat = centre[0] + radius * math.sin(angle) / METRES_PER_DEGREE
+    lon = centre[1] + radius * math.cos(angle) / (METRES_PER_DEGREE * math.cos(math.radians(centre[0])))
+    return lat, lon
+
+
+def semicircles(degrees: float) -> int:
+    """FIT positions: degrees x 2^31 / 180 (FIT profile, position_lat/long)."""
+    return round(degrees * 2**31 / 180)
 
 
 def _altitude(d: float, p1: float, p2: float) -> float:
@@ -190,8 +215,9 @@ def activity_fit(run: RunData, tz: ZoneInfo) -> bytes:
         while events and events[0][0] <= elapsed:
             e_s, kind = events.pop(0)
             w.add("event", timestamp=at(e_s), event="timer", event_type=kind, event_group=0)
-        w.add("record", timestamp=at(elapsed), distance=dist, speed=speed, altitude=alt, heart_rate=hr,
-              cadence=cad)
+        lat, lon = position(dist, t0)
+        w.add("record", timestamp=at(elapsed), position_lat=semicircles(lat), position_long=semicircles(lon),
+              distance=dist, speed=speed, altitude=alt, heart_rate=hr, cadence=cad)
         while laps and not laps[0].last and laps[0].end_s <= elapsed:
             _add_lap(w, laps.pop(0), t0, lap_index)
             lap_index += 1
@@ -222,3 +248,52 @@ def _add_lap(w: FitWriter, lap: Lap, t0: datetime, index: int) -> None:
           total_descent=lap.descent_m, event="lap", event_type="stop", sport="running",
           lap_trigger="session_end" if lap.last else "distance", message_index=index)
 
+
+
+def phone_gpx(run: RunData, centre: tuple[float, float], tz: ZoneInfo, creator: str = "OpenTracks") -> str:
+    """The run as a phone app's GPX export writes it (OpenTracks: local times with their offset): a track point
+    at each record with its position (the run's loop around `centre`), elevation and time, the activity type;
+    no heart rate (no strap)."""
+    points = []
+    for elapsed, _hr, dist, _speed, _cad, alt in run.records:
+        lat, lon = position(dist, run.start_utc, centre)
+        when = (run.start_utc + timedelta(seconds=elapsed)).astimezone(tz).isoformat()
+        points.append(f'   <trkpt lat="{lat:.7f}" lon="{lon:.7f}">\n    <ele>{alt:.1f}</ele>\n'
+                      f"    <time>{when}</time>\n   </trkpt>\n")
+    name = run.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<gpx creator="{creator}" version="1.1" xmlns="http://www.topografix.com/GPX/1/1">\n'
+            f" <metadata>\n  <time>{name}</time>\n </metadata>\n"
+            " <trk>\n  <name>Morning Run</name>\n  <type>running</type>\n  <trkseg>\n"
+            + "".join(points) + "  </trkseg>\n </trk>\n</gpx>\n")
+
+
+def treadmill_fit(start_utc: datetime, segments: list[tuple[int, float]], tz: ZoneInfo) -> bytes:
+    """A gym treadmill's FIT file (Technogym): a record every second with the belt's speed and the distance,
+    no position, no heart rate (no strap paired); `segments` are (seconds, m/s) at a steady belt speed each;
+    the session is running / treadmill."""
+    w = FitWriter()
+    w.add("file_id", type="activity", manufacturer="technogym", product=1, time_created=start_utc,
+          product_name="Skillrun")
+    w.add("event", timestamp=start_utc, event="timer", event_type="start", event_group=0)
+    t = 0
+    dist = 0.0
+    w.add("record", timestamp=start_utc, distance=0.0, speed=0.0)
+    for seconds, speed in segments:
+        for _ in range(seconds):
+            t += 1
+            dist += speed
+            w.add("record", timestamp=start_utc + timedelta(seconds=t), distance=round(dist, 2), speed=speed)
+    end = start_utc + timedelta(seconds=t)
+    w.add("event", timestamp=end, event="timer", event_type="stop_all", event_group=0)
+    w.add("lap", timestamp=end, start_time=start_utc, total_elapsed_time=t, total_timer_time=t,
+          total_distance=round(dist, 2), event="lap", event_type="stop", sport="running", sub_sport="treadmill",
+          lap_trigger="session_end", message_index=0)
+    w.add("session", timestamp=end, start_time=start_utc, total_elapsed_time=t, total_timer_time=t,
+          total_distance=round(dist, 2), total_calories=round(KCAL_PER_KG_KM * MASS_KG * dist / 1000),
+          avg_speed=round(dist / t, 3), max_speed=max(v for _, v in segments), first_lap_index=0, num_laps=1,
+          event="session", event_type="stop", sport="running", sub_sport="treadmill", trigger="activity_end",
+          message_index=0)
+    w.add("activity", timestamp=end, total_timer_time=t, num_sessions=1, type="manual", event="activity",
+          event_type="stop", local_timestamp=end.astimezone(tz).replace(tzinfo=None))
+    return w.to_bytes()

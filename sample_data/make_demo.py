@@ -23,7 +23,7 @@ sys.dont_write_bytecode = True  # no __pycache__ inside sample_data/ (the demo i
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules beside this script
 
 from _apple_health import Sample, write_export  # noqa: E402
-from _runs import RunData, activity_fit, simulate  # noqa: E402
+from _runs import RunData, activity_fit, phone_gpx, simulate, treadmill_fit  # noqa: E402
 from _steps import Day, apple_watch_samples, build_day, monitoring_fit, phone_samples  # noqa: E402
 
 SEED = 20261115
@@ -62,6 +62,14 @@ PLAN: tuple[tuple[tuple[int, float, str], ...], ...] = (
 WATCH_OFF = frozenset({date(2026, 7, 10), date(2026, 8, 18), date(2026, 8, 19), date(2026, 8, 20),
                        date(2026, 9, 4), date(2026, 10, 16)})
 APPLE_WATCH_DAYS = frozenset({date(2026, 8, 18), date(2026, 8, 19)})  # the old Apple Watch, on holiday
+# Runs without heart rate: two with the phone only, on days the Garmin stayed on the charger (a GPX as a
+# phone app, OpenTracks, exports it: Berlin, and the Baltic coast on holiday), and one on the gym's treadmill
+# with the watch left in the locker (the treadmill's own FIT file: the belt's speed, no position).
+# (day, km, kind, loop centre)
+PHONE_RUNS = ((date(2026, 7, 10), 5.0, E, (52.5145, 13.3501)), (date(2026, 8, 19), 6.0, E, (54.4167, 13.6167)))
+# Wednesday 2026-07-15, 18:40: 10 min at 2.8 m/s, 4 x (3 min at 3.3, 2 min at 2.8), 10 min at 2.8: 40 min, 7.08 km
+TREADMILL_RUN = (date(2026, 7, 15), time(18, 40, 5),
+                 [(600, 2.8), *[(s, v) for _ in range(4) for s, v in ((180, 3.3), (120, 2.8))], (600, 2.8)])
 HOLIDAY = frozenset(date(2026, 8, 17) + timedelta(days=i) for i in range(7))
 PAIN = {date(2026, 11, 9): 4, date(2026, 11, 10): 4, date(2026, 11, 11): 3, date(2026, 11, 12): 3}
 RPE = {date(2026, 10, 25): 5, date(2026, 10, 27): 3, date(2026, 10, 28): 4, date(2026, 10, 29): 6,
@@ -136,6 +144,7 @@ def build(out: Path) -> dict[str, object]:
         for run in day_runs:
             name = run.start_utc.astimezone(TZ).strftime("%Y-%m-%d-%H-%M-%S") + ".fit"
             (act_dir / name).write_bytes(activity_fit(run, TZ))
+    no_hr = write_runs_without_hr(devices)
     samples: list[Sample] = []
     for d in days:
         if d.day not in WATCH_OFF:
@@ -157,9 +166,29 @@ def build(out: Path) -> dict[str, object]:
                  samples=samples)
     logs = make_logs(runs_by_day)
     (out / "logs.json").write_text(json.dumps(logs, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return {"runs": sum(len(v) for v in runs_by_day.values()), "watch_days": len(days) - len(WATCH_OFF),
+    return {"runs": sum(len(v) for v in runs_by_day.values()), "runs_without_hr": no_hr,
+            "watch_days": len(days) - len(WATCH_OFF),
             "days": len(days), "apple_samples": len(samples), "logs": len(logs),
             "mean_steps": round(sum(d.steps for d in days) / len(days))}
+
+
+def write_runs_without_hr(devices: Path) -> int:
+    """The phone's GPX runs (devices/phone/) and the treadmill's FIT (devices/treadmill/), each from its own
+    seeded generator, so the watch's runs, steps and the Apple export stay as they were; how many."""
+    phone_dir, gym_dir = devices / "phone", devices / "treadmill"
+    phone_dir.mkdir(parents=True)
+    gym_dir.mkdir(parents=True)
+    for day, km, kind, centre in PHONE_RUNS:
+        assert day in WATCH_OFF, f"the phone run of {day} is on a day the watch was worn"
+        rng = random.Random(f"{SEED}-phone-run-{day}")
+        run = simulate(rng, start_time(rng, day, kind), km, kind, (day - FIRST_DAY).days // 7)
+        name = run.start_utc.astimezone(TZ).strftime("%Y-%m-%d-%H-%M-%S") + ".gpx"
+        (phone_dir / name).write_text(phone_gpx(run, centre, TZ), encoding="utf-8", newline="\n")
+    day, clock, segments = TREADMILL_RUN
+    start = datetime.combine(day, clock, TZ).astimezone(ZoneInfo("UTC"))
+    (gym_dir / (start.astimezone(TZ).strftime("%Y-%m-%d-%H-%M-%S") + ".fit")).write_bytes(
+        treadmill_fit(start, segments, TZ))
+    return len(PHONE_RUNS) + 1
 
 
 def make_logs(runs_by_day: dict[date, list[RunData]]) -> list[dict[str, object]]:

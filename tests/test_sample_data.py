@@ -28,8 +28,8 @@ DEVICES = SAMPLE / "devices"
 FIRST_DAY, LAST_DAY = date(2026, 6, 29), date(2026, 11, 15)
 WATCH_OFF = {date(2026, 7, 10), date(2026, 8, 18), date(2026, 8, 19), date(2026, 8, 20),
              date(2026, 9, 4), date(2026, 10, 16)}
-N_RUNS = 87
-
+N_RUNS = 87  # the Garmin's runs (devices/garmin/Activity); 3 more without heart rate (issue 14):
+N_NO_HR = 3  # 2 phone GPX (devices/phone) and 1 treadmill FIT (devices/treadmill), each its own session
 
 def _files(root: Path) -> dict[str, str]:
     """{relative path: sha256} of the generated files (devices/ and logs.json)."""
@@ -104,7 +104,8 @@ def decoded() -> Decoded:
 def test_generator_is_deterministic_and_the_committed_files_are_its_output(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(SAMPLE / "make_demo.py"), "--out", str(tmp_path)],
                           capture_output=True, text=True, check=True, timeout=120)
-    assert json.loads(done.stdout)["runs"] == N_RUNS
+    summary = json.loads(done.stdout)
+    assert (summary["runs"], summary["runs_without_hr"]) == (N_RUNS, N_NO_HR)
     assert _files(tmp_path) == _files(SAMPLE)
     assert not list(SAMPLE.rglob("__pycache__")), "the demo folder must hold only importable data and scripts"
 
@@ -277,9 +278,9 @@ def test_logs_follow_the_documented_schema(decoded: Decoded) -> None:
 
 def test_the_whole_demo_imports(store, decoded: Decoded) -> None:
     result = import_files(store, [DEVICES])
-    assert result.failed == 0 and result.imported == N_RUNS + len(decoded.watch_steps) + 1
+    assert result.failed == 0 and result.imported == N_RUNS + len(decoded.watch_steps) + 1 + N_NO_HR
     sessions = store.sessions("me")
-    assert len(sessions) == N_RUNS
+    assert len(sessions) == N_RUNS + N_NO_HR
     assert sessions["distance_m"].max() == 21000.0
     primary = store.daily_steps("me")
     assert len(primary) == 140

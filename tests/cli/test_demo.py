@@ -23,9 +23,10 @@ from loadwatch.store import Store
 from tests.helpers import REPO
 
 ROOT = REPO.resolve()
-# sample_data/README.md: 87 runs, 134 Garmin monitoring days, one Apple export, 140 local days.
-N_FILES = 87 + 134 + 1
-N_SESSIONS, N_DAYS = 87, 140
+# sample_data/README.md: 87 watch runs, 134 Garmin monitoring days, one Apple export, 140 local days; and
+# (issue 14) 3 runs without heart rate: 2 phone GPX files and 1 treadmill FIT, each its own session.
+N_FILES = 87 + 134 + 1 + 3
+N_SESSIONS, N_DAYS = 87 + 3, 140
 # per-file days: 134 watch days + 140 phone days; the store keeps one primary per day (140).
 SUMMARY = f"Imported {N_FILES} file(s) ({N_SESSIONS} new session(s), {134 + 140} day(s) of steps);" \
           " 0 already imported, 0 duplicate(s), 0 skipped, 0 failed."
