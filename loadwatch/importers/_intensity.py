@@ -101,31 +101,24 @@ def grades(distance_m: np.ndarray, altitude_m: np.ndarray, window_m: float = SMO
 
     The smoothed altitude at x is the mean of the altitude (linear between points) over [x - w/2, x + w/2],
     S(x) = (I(x + w/2) - I(x - w/2)) / w with I the altitude's integral over distance, and the grade at x is
-    (S(x + w/2) - S(x - w/2)) / w = (I(x + w) - 2 I(x) + I(x - w)) / w^2: exact on a steady slope. Near the
-    ends w shrinks to the distance left; a point with under 1 m on one side takes its neighbour's grade."""
+    (S(x + w/2) - S(x - w/2)) / w = (I(x + w) - 2 I(x) + I(x - w)) / w^2: a steady slope's own. I is summed
+    exactly at the points and taken linearly between them (exact where x +- w falls on a point, as at an even
+    spacing that divides w; otherwise off by at most spacing x altitude step / 8 / w^2 of grade, 0.0002 at 4 m
+    spacing on a 5 % slope). Near the ends w shrinks to the distance left; the points with under 1 m on a side
+    (the first and last) take their neighbour's grade."""
     d, a = distance_m, altitude_m
-    integral = np.empty(len(d))
+    n = len(d)
+    integral = np.empty(n)
     integral[0] = 0.0
     np.cumsum(np.diff(d) * (a[1:] + a[:-1]) * 0.5, out=integral[1:])
+    first = int(np.searchsorted(d, d[0] + 1.0, side="left"))  # d is non-decreasing: r < 1 only at the ends
+    last = int(np.searchsorted(d, d[-1] - 1.0, side="right")) - 1
+    if first > last:
+        return np.zeros(n)
     r = np.minimum(np.minimum(d - d[0], d[-1] - d), window_m)
-    ok = np.flatnonzero(r >= 1.0)
-    if not len(ok):
-        return np.zeros(len(d))
     np.maximum(r, 1.0, out=r)
-    index = np.arange(len(d), dtype=np.float64)
-    width, step = np.diff(d), np.diff(a)
-
-    def integral_at(x: np.ndarray) -> np.ndarray:
-        """I at `x`, exact for the altitude linear between points (I is quadratic there, not linear)."""
-        at = np.interp(x, d, index)  # the fractional point index: np.interp is faster than searchsorted
-        k = np.minimum(at.astype(np.int64), len(d) - 2)
-        frac = at - k
-        return integral[k] + frac * width[k] * (a[k] + 0.5 * frac * step[k])
-
-    g = (integral_at(d + r) - 2 * integral + integral_at(d - r)) / (r * r)
-    g[:ok[0]], g[ok[-1] + 1:] = g[ok[0]], g[ok[-1]]  # the ends hold their neighbour's grade
-    if len(ok) < ok[-1] + 1 - ok[0]:  # a point with under 1 m on a side inside (a standing start): its neighbour's
-        g = np.interp(index, ok, g[ok])
+    g = (np.interp(d + r, d, integral) - 2 * integral + np.interp(d - r, d, integral)) / (r * r)
+    g[:first], g[last + 1:] = g[first], g[last]
     return g
 
 
@@ -191,7 +184,9 @@ def summarise(t_s: np.ndarray, *, speed: np.ndarray | None = None, distance: np.
     if distance is None and lat is not None and lon is not None:
         distance = _finite(track_distance(lat, lon))
     if distance is not None:
-        distance = np.maximum.accumulate(_fill(t, distance))
+        distance = _fill(t, distance)
+        if np.any(distance[1:] < distance[:-1]):  # a GPS or footpod glitch: never backwards
+            distance = np.maximum.accumulate(distance)
     v = np.full(len(dt), np.nan) if speed is None else speed[1:]
     if distance is not None and (speed is None or not np.isfinite(v).all()):
         from_distance = np.diff(distance) / np.where(dt > 0, dt, 1.0)

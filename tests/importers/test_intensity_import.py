@@ -264,10 +264,14 @@ def test_fit_treadmill_incline_is_its_grade(decoder) -> None:  # type: ignore[no
 @BOTH
 def test_fit_outdoors_uphill_uses_the_altitude(decoder) -> None:  # type: ignore[no-untyped-def]
     # FIT altitude has a resolution of 0.2 m (scale 5): at 4.0 m/s up 5 % it rises exactly 0.2 m a second, so
-    # the records hold the slope without rounding. GAS = 4.0 x 1.3014434 = 5.2058 m/s -> bin 52
+    # the records hold the slope without rounding. GAS = 4.0 x 1.3014434 = 5.2058 m/s -> bin 52. The window's
+    # ends (+-30 m) fall midway between points 4 m apart, where the altitude's integral (quadratic there) is
+    # taken linearly, too high by 4 m x 0.2 m / 8 = 0.1 m^2 at each end: the grade reads 0.05 + 0.2 / 30^2 =
+    # 0.050222. C'(0.05) = 5(155.4)0.05^4 - 4(30.4)0.05^3 - 3(43.3)0.05^2 + 2(46.3)0.05 + 19.5 = 23.795, so
+    # GAS is high by 4.0 x 23.795 / 3.6 x 0.000222 = 0.0059 m/s: 5.2117, still bin 52
     act = read_fit(fit_run(Run(speed=4.0, altitude_per_m=0.05)), decoder)
     assert act.gas_hist == {52: 1800.0}
-    assert act.best_gas_m_s[600] == pytest.approx(4.0 * GAS_UP_5 / 3.0, abs=1e-4)
+    assert act.best_gas_m_s[600] == pytest.approx(4.0 * GAS_UP_5 / 3.0 + 0.0059, abs=1e-4)
 
 
 @BOTH
