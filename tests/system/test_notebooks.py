@@ -53,8 +53,8 @@ def test_committed_without_outputs(name):
 @pytest.mark.slow
 def test_quickstart_runs(tmp_path):
     text = _text(_execute("01-quickstart.ipynb", tmp_path))
-    assert "87 sessions, 140 days of steps, 2026-06-29 to 2026-11-15" in text
-    assert "'imported': 222" in text
+    assert "90 sessions, 140 days of steps, 2026-06-29 to 2026-11-15" in text  # 87 watch runs + 2 phone + 1 treadmill
+    assert "'imported': 225" in text  # 222 + the two phone GPX runs and the treadmill FIT
     # 2026-07-01: Garmin 3,591 and phone 2,280 (sample_data/README.md); the day counts the Garmin's
     assert "2026-07-01                 2280.0                 3591.0" in text
     # the spike flag: 21 km / 15 km - 1 = 0.4 (0.3999999999999999 in floating point); Flag.as_json rounds value
