@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .. import plausible
 from ..errors import CorruptFile, HostileInput
@@ -52,6 +53,15 @@ def looks_binary(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     return b"\x00" in head[:1024]
+
+
+def load_json(data: bytes, what: str) -> Any:
+    """`data` decoded as JSON; a cut or damaged file (or one nested past Python's recursion limit) is
+    CorruptFile naming `what` ("the Fitbit file")."""
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as err:
+        raise CorruptFile(f"not valid JSON ({err}); {what} is cut short or damaged") from err
 
 
 def read_limited(stream: BinaryIO, name: str, limit: int = MAX_TEXT_BYTES) -> bytes:

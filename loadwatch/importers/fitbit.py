@@ -106,10 +106,7 @@ def _read_fitabase(data: bytes) -> ParsedFile:
 
 # -- JSON -----------------------------------------------------------------------------------------
 def _read_json(data: bytes, name: str) -> ParsedFile:
-    try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError) as err:
-        raise CorruptFile(f"not valid JSON ({err}); the Fitbit file is cut short or damaged") from err
+    doc = _csv.load_json(data, "the Fitbit file")
     if isinstance(doc, list):
         return _read_export_list(doc, name)
     if not isinstance(doc, dict):

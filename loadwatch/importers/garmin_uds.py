@@ -50,10 +50,7 @@ def sniff(head: bytes, name: str) -> bool:
 
 def read(stream: BinaryIO, *, name: str, strict: bool = False, **options: object) -> ParsedFile:
     data = _csv.read_limited(stream, name)
-    try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError) as err:
-        raise CorruptFile(f"not valid JSON ({err}); the Garmin daily summary file is cut short or damaged") from err
+    doc = _csv.load_json(data, "the Garmin daily summary file")
     if not isinstance(doc, list):
         raise CorruptFile("a Garmin daily summary file (UDSFile) must be a JSON list of days")
     parsed = ParsedFile(FORMAT)

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
@@ -138,10 +137,7 @@ def _iso_day(cell: str) -> date | None:
 
 # -- REST API / Takeout "All Data" JSON -------------------------------------------------------------
 def _read_json(data: bytes) -> ParsedFile:
-    try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError) as err:
-        raise CorruptFile(f"not valid JSON ({err}); the Google Fit file is cut short or damaged") from err
+    doc = _csv.load_json(data, "the Google Fit file")
     if not isinstance(doc, dict):
         raise CorruptFile("a Google Fit dataset must be a JSON object")
     parsed = ParsedFile(FORMAT)
