@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,26 +31,25 @@ def mount_tmpfs(mnt: Path, size: str) -> None:
         pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip()}): a full disk needs a real small one")
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 256 KiB file system."""
-    mnt = tmp_path / "disk"
-    mount_tmpfs(mnt, "256k")
+def mounted(mnt: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` at `mnt` for the test, unmounted after it."""
+    mount_tmpfs(mnt, size)
     try:
         yield mnt
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 KiB file system."""
+    yield from mounted(tmp_path / "disk", "256k")
 
 
 @pytest.fixture
 def store_disk(tmp_path):
     """An 8 MiB file system: room for the store and its write-ahead log once the filler is gone."""
-    mnt = tmp_path / "store-disk"
-    mount_tmpfs(mnt, "8m")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
+    yield from mounted(tmp_path / "store-disk", "8m")
 
 
 def fill(folder: Path, leave: int = 0) -> Path:
