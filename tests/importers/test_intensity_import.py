@@ -22,6 +22,7 @@ from loadwatch.importers import fit, gpx, tcx
 from loadwatch.importers._intensity import ONE_DEGREE_M, grades, summarise
 from loadwatch.importers.fit import decode as fit_decode
 from loadwatch.importers.fit import fallback as fit_fallback
+from loadwatch.importers.fit.messages import compressed_speed_distance
 from loadwatch.intensity import BEST_EFFORT_S, running_cost
 from loadwatch.store import Store
 from tests.helpers import DATA, fit_definition, fit_file, fit_message, fit_ts
@@ -315,6 +316,43 @@ def test_a_real_forerunner_965_run_carries_its_workout_rpe_and_power() -> None:
         act = read_fit(data, decoder)
         assert act.device_rpe == 4.0
         assert sum(act.power_hist.values()) > 3000 and sum(act.gas_hist.values()) > 4000
+
+
+def test_compressed_speed_distance_unpacked_by_hand() -> None:
+    # bytes (99, 65, 14): speed 99 + (65 & 15) x 256 = 355 -> 3.55 m/s; distance (65 >> 4) + 14 x 16 = 228 -> 14.25 m.
+    # Then (10, 1, 255): distance raw 0 + 255 x 16 = 4080 -> +3852 steps; (20, 2, 0): raw 0, which rolled over from
+    # 4080: +16 steps (4096 - 4080), 1 m, never backwards. All three 0xFF: no value (the byte array's invalid).
+    b = [np.array(x, dtype=float) for x in zip((99, 65, 14), (10, 1, 255), (20, 2, 0), (255, 255, 255), strict=True)]
+    speed, distance = compressed_speed_distance(*b)
+    np.testing.assert_allclose(speed[:3], [3.55, 2.66, 5.32])
+    np.testing.assert_allclose(distance[:3], [228 / 16, 4080 / 16, 4096 / 16])
+    assert np.isnan(speed[3]) and np.isnan(distance[3])
+
+
+def test_a_real_forerunner_70_reads_its_footpod_speed_from_compressed_speed_distance() -> None:
+    """compressed-speed-distance.fit (tests/data/SOURCES.md): a Forerunner 70 without GPS writes speed and distance
+    only packed in record field 8. Both decoders unpack every record as fitdecode expands it, so the run has a
+    pace histogram and best efforts, and the records reach the session's distance."""
+    import fitdecode
+
+    data = (DATA / "fit" / "compressed-speed-distance.fit").read_bytes()
+    expected: dict[str, list[float]] = {"speed": [], "distance": []}
+    with fitdecode.FitReader(io.BytesIO(data)) as reader:
+        for frame in reader:
+            if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "record":
+                for name, values in expected.items():
+                    values.append(frame.get_value(name) if frame.has_field(name) else np.nan)
+    assert np.nanmax(expected["distance"]) == 10248.6875  # the session says 10,248.67 m
+    for decoder in (fit_decode, fit_fallback):
+        content = decoder.decode(data, fit_decode.split(data), strict=True)
+        for name, values in expected.items():
+            np.testing.assert_allclose(content.stream[name], np.array(values, dtype=float), err_msg=name)
+        assert content.rec_max_distance_m == 10248.6875
+        act = read_fit(data, decoder)
+        # a record every 5 s; 285 s of them slower than 0.5 m/s (standing) and one 115 s gap count nowhere:
+        # 753 x 5 - 285 = 3,480 s of the 3,773 s the watch counted as moving
+        assert sum(act.gas_hist.values()) == 3480.0
+        assert set(act.best_gas_m_s) == {d for d in BEST_EFFORT_S if d <= 3480}  # over the moving time counted
 
 
 def test_a_cycling_fit_keeps_power_but_no_pace_bins() -> None:

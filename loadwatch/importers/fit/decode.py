@@ -29,6 +29,8 @@ import numpy as np
 from ...errors import CorruptFile, UnsupportedFormat
 from .messages import (
     BASE,
+    COMPRESSED_SPEED_DISTANCE,
+    CSD_BYTES,
     FIELDS,
     MISSING,
     MONITORING,
@@ -41,6 +43,7 @@ from .messages import (
     TIMESTAMP,
     TIMESTAMP_BASE,
     FitContent,
+    compressed_speed_distance,
     decodes_as_profile,
     is_power_field,
     same_kind,
@@ -220,6 +223,9 @@ def _stream_spec(big: bool, fields: list[tuple[int, int, int]], dev_power: tuple
             code, _, invalid = bt
             seen.add(spec[0])
             out.append((spec[0], at, order + code, float(invalid), spec[1], spec[2]))  # type: ignore[arg-type]  # numbers here
+        if num == COMPRESSED_SPEED_DISTANCE and size == 3 and "csd0" not in seen:  # three bytes, read one by one
+            seen.add("csd0")
+            out.extend((name, at + k, "u1", -1.0, 1.0, 0.0) for k, name in enumerate(CSD_BYTES))
         at += size
     if dev_power is not None:
         offset, base = dev_power
@@ -258,7 +264,7 @@ class _Stream:
         """Fill c.rec_hr (one bpm per record, 0 = none), c.rec_max_distance_m and c.stream (STREAM_NAMES ->
         float64 arrays, one value per record, NaN where a record lacks it) from the records' bytes."""
         n = len(self.pos)
-        cols = {name: np.full(n, np.nan) for name in (*RECORD_STREAM, "dev_power", "heart_rate")}
+        cols = {name: np.full(n, np.nan) for name in (*RECORD_STREAM, *CSD_BYTES, "dev_power", "heart_rate")}
         if n and any(d.stream for _, d in self.segs):
             starts = np.frombuffer(self.pos, dtype=np.int64)
             for d, rows in self._rows_by_definition(n):
@@ -268,11 +274,7 @@ class _Stream:
                     cols[name][rows] = np.where(values != invalid, values / scale - shift, np.nan)
         hr = cols.pop("heart_rate")
         c.rec_hr = array("B", np.where(np.isfinite(hr), hr, 0).astype(np.uint8).tobytes())
-        dist = cols["distance"]
-        if np.isfinite(dist).any():
-            top = float(np.nanmax(dist))
-            c.rec_max_distance_m = top if c.rec_max_distance_m is None else max(top, c.rec_max_distance_m)
-        c.stream = stream_columns(cols)
+        c.keep_stream(stream_columns(cols))
 
 
 def _read_fields(data: bytes, starts: np.ndarray, d: _Def) -> dict[str, np.ndarray]:
@@ -302,11 +304,15 @@ def _read_fields(data: bytes, starts: np.ndarray, d: _Def) -> dict[str, np.ndarr
 
 def stream_columns(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The record fields as FitContent.stream keeps them: enhanced speed and altitude where a record has them,
-    a developer field's power where it has one (Stryd, worn on purpose), grade as a fraction."""
+    a developer field's power where it has one (Stryd, worn on purpose), grade as a fraction; speed and distance
+    from `compressed_speed_distance` where a record has only that."""
     def first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(a), a, b)
 
     lat = cols["position_lat"] * (180.0 / 2**31)
+    packed = compressed_speed_distance(*(cols[name] for name in CSD_BYTES)) if CSD_BYTES[0] in cols else None
+    if packed is not None:  # a record without the plain field takes the packed one (Forerunner 50/60/70 + footpod)
+        cols = {**cols, "speed": first(cols["speed"], packed[0]), "distance": first(cols["distance"], packed[1])}
     dev_power = np.where(cols["dev_power"] > 0, cols["dev_power"], np.nan)  # a pod that reads 0 is not worn
     return dict(zip(STREAM_NAMES, (
         lat, cols["distance"], first(cols["enhanced_speed"], cols["speed"]),

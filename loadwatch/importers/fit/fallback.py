@@ -16,7 +16,17 @@ from fitdecode.types import BASE_TYPE_BYTE, DevFieldDefinition
 
 from ...errors import CorruptFile
 from .decode import Layout, stream_columns
-from .messages import FIELDS, RECORD, RECORD_STREAM, TIMESTAMP, FitContent, as_timestamp, is_power_field
+from .messages import (
+    COMPRESSED_SPEED_DISTANCE,
+    CSD_BYTES,
+    FIELDS,
+    RECORD,
+    RECORD_STREAM,
+    TIMESTAMP,
+    FitContent,
+    as_timestamp,
+    is_power_field,
+)
 
 _STREAM_BY_NUM = {num: (name, scale, offset) for name, (num, scale, offset, _) in RECORD_STREAM.items()}
 
@@ -24,7 +34,7 @@ _STREAM_BY_NUM = {num: (name, scale, offset) for name, (num, scale, offset, _) i
 def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
     """Decode the FIT parts of `data` (as found by `fit_decode.split`) with fitdecode."""
     c = FitContent(decoder="fitdecode")
-    columns: dict[str, list[float]] = {name: [] for name in (*RECORD_STREAM, "dev_power")}
+    columns: dict[str, list[float]] = {name: [] for name in (*RECORD_STREAM, *CSD_BYTES, "dev_power")}
     end = layout.parts[-1][2] + (0 if layout.truncated else 2)
     last_ts: int | None = None
     # IGNORE, as the fast path does: a field whose size does not fit its type, or a developer field
@@ -88,7 +98,7 @@ def decode(data: bytes, layout: Layout, *, strict: bool) -> FitContent:
         c.stopped_at, c.stop_reason = getattr(err, "offset", len(data)), f"the FIT data is broken ({err})"
     finally:
         reader.close()
-    c.stream = stream_columns({name: np.array(values, dtype=np.float64) for name, values in columns.items()})
+    c.keep_stream(stream_columns({name: np.array(values, dtype=np.float64) for name, values in columns.items()}))
     return c
 
 
@@ -96,6 +106,10 @@ def _stream_value(fd: fitdecode.FitDataMessageField, row: dict[str, float]) -> N
     """A record field of the stream (`messages.RECORD_STREAM`, or a developer field of power) into `row`,
     scaled as the fast path scales it; invalid, text, bytes or another type's value: left out."""
     value = fd.raw_value
+    if fd.def_num == COMPRESSED_SPEED_DISTANCE and not fd.is_expanded and isinstance(value, tuple) \
+            and len(value) == 3 and all(isinstance(b, int) for b in value):
+        row.update(zip(CSD_BYTES, map(float, value), strict=True))  # unpacked with the fast path's rule
+        return
     if isinstance(value, tuple | bool) or not isinstance(value, int | float):
         return
     if isinstance(fd.field_def, DevFieldDefinition):
