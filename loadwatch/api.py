@@ -188,10 +188,11 @@ def status(store: Store, athlete: str, *, as_of: date | None = None, weeks: int 
     return _status(athlete_data(store, athlete), athlete, as_of=evaluation_day(as_of), weeks=weeks, metric=metric)
 
 
-def _plan(data: AthleteData, full: Status) -> Plan:
+def _plan(data: AthleteData, full: Status, goals: pd.DataFrame | None = None) -> Plan:
+    """Next week's plan; `goals`: the step-goal history the caller has already (`_goal_history`), else worked out."""
     from .model.plan import next_week
 
-    return next_week(full, data.steps, data.logs, data.profile)
+    return next_week(full, data.steps, data.logs, data.profile, goals=goals)
 
 
 def plan(store: Store, athlete: str, *, as_of: date | None = None, metric: str = "trimp") -> Plan:
@@ -270,7 +271,7 @@ def report(store: Store, athlete: str, path: Path | None = None, *, as_of: date 
     data = athlete_data(store, athlete)
     full = _status(data, athlete, as_of=as_of, weeks=max(weeks, PLAN_WEEKS), metric=metric)
     goal_history = _goal_history(data, as_of, full, GOAL_DAYS_AHEAD)
-    report_data = assemble(athlete=athlete, as_of=as_of, weeks=weeks, full=full, plan=_plan(data, full),
+    report_data = assemble(athlete=athlete, as_of=as_of, weeks=weeks, full=full, plan=_plan(data, full, goal_history),
                            profile=data.profile, goals=goal_history, sources=store.sources(), logs=data.logs)
     target = Path(path) if path is not None else Path.cwd() / default_filename(athlete, as_of)
     try:
@@ -512,6 +513,7 @@ def _squad_entry(job: _SquadJob) -> tuple[SquadRow, ReportData | None]:
 
 
 def _squad_entry_in(store: Store, job: _SquadJob) -> tuple[SquadRow, ReportData | None]:
+    from .model.plan import next_week_caps
     from .model.squad import NO_DATA_LINE, SquadRow, last_data_day, pain_7d, silent_flag, with_silent
     from .report.data import GOAL_DAYS_AHEAD, PLAN_WEEKS, assemble
     from .report.text import headline
@@ -523,16 +525,18 @@ def _squad_entry_in(store: Store, job: _SquadJob) -> tuple[SquadRow, ReportData 
         return SquadRow(job.athlete, NO_DATA_LINE, "info", None, None, None, "TRIMP", None, None,
                         with_silent([], silent), pain_7d(data.logs, job.as_of), None, None, None), None
     full = _status(data, job.athlete, as_of=job.as_of, weeks=max(SQUAD_STATUS_WEEKS, PLAN_WEEKS), metric="trimp")
-    plan = _plan(data, full)
     report_data = None
     if job.report:
+        goals = _goal_history(data, job.as_of, full, GOAL_DAYS_AHEAD)
+        plan = _plan(data, full, goals)
+        caps = plan.caps
         report_data = assemble(athlete=job.athlete, as_of=job.as_of, weeks=SQUAD_STATUS_WEEKS, full=full, plan=plan,
-                               profile=data.profile, goals=_goal_history(data, job.as_of, full, GOAL_DAYS_AHEAD),
-                               sources=store.sources(), logs=data.logs)
+                               profile=data.profile, goals=goals, sources=store.sources(), logs=data.logs)
+    else:  # the row shows the plan's caps only: not its days' step goals and strength
+        caps = next_week_caps(full, data.logs, data.profile)
     line = report_data.headline if report_data is not None else headline(full, data.profile)
     weeks = full.weeks
     long_runs = weeks["long_run_m"].iloc[-2:]
-    caps = plan.caps
     return SquadRow(
         athlete=job.athlete, status_line=line.text, level=line.level, this_week=float(weeks["load"].iloc[-1]),
         last_week=float(weeks["load"].iloc[-2]) if len(weeks) > 1 else None, ramp=float(weeks["ramp"].iloc[-1]),

@@ -134,41 +134,74 @@ def run_days(start: date, n_runs: int, long_weekday: int) -> list[str]:
 
 
 # -- the plan ------------------------------------------------------------------------------------
-def next_week(status: Status, steps: pd.DataFrame, logs: pd.DataFrame, profile: Profile, *,
-              pain: PainState | None = None) -> Plan:
-    """Next week's plan from a status (`status.compute_status`), the daily steps frame and the logs.
+@dataclass(frozen=True, slots=True)
+class _Week:
+    """What next week's days and caps rest on: the run frame, the days of run history, the runs a week, the caps
+    before and after the suggestion is fitted to the days (and the note saying so), the run kinds and their
+    distances."""
 
-    Pure: no store, no clock. The plan covers status.as_of + 1 .. + 7."""
+    daily: pd.DataFrame
+    history_days: int
+    n_runs: int
+    caps_before: Caps
+    caps: Caps
+    fitted: str | None
+    kinds: list[str]
+    distances: list[float | None]
+
+
+def _week(status: Status, profile: Profile, pain: PainState) -> _Week:
+    """Next week's caps and runs (`next_week` without the notes, step goals and strength)."""
     as_of = status.as_of
-    start, end = as_of + timedelta(days=1), as_of + timedelta(days=7)
-    pain = pain or pain_state(logs, as_of=as_of, profile=profile)
     daily = run_frame(status, as_of)
     history_days = run_history_days(status.sessions, as_of)
     easy_m = typical_easy_run(status.sessions, as_of)
     caps = compute_caps(daily, profile, unit=status.unit, history_days=history_days, pain=pain,
                         flags=status.flags, easy_run_m=easy_m)
     n_runs = _runs_per_week(daily, history_days)
-    mode, lead, notes = _mode(pain, n_runs, history_days)
-    notes += status.notes_of("stale")
-    notes += _history_notes(n_runs, history_days)
-    if caps.weekly_max is not None or caps.distance_max_m is not None:  # no load at all: no ceilings to explain
-        notes += cap_notes(caps, profile, daily)
-
-    kinds = run_days(start, n_runs, _long_weekday(daily))
+    kinds = run_days(as_of + timedelta(days=1), n_runs, _long_weekday(daily))
     if pain.recent:
         kinds = ["easy" if k == "long" else k for k in kinds]
     distances = _run_distances(kinds, caps, pain.recent, easy_m, profile)
-    caps, fitted = _fit_suggestion(caps, distances, red_flag=pain.red_flag)
+    fitted_caps, fitted = _fit_suggestion(caps, distances, red_flag=pain.red_flag)
     if pain.red_flag:
         distances = [None] * len(kinds)
-    elif fitted:
-        notes.append(fitted)
-    goals = _step_goals(steps, profile, as_of, goal_hold_days(status.hold_days, logs, as_of))
-    if not goals:
+    return _Week(daily, history_days, n_runs, caps, fitted_caps, fitted, kinds, distances)
+
+
+def next_week_caps(status: Status, logs: pd.DataFrame, profile: Profile, *, pain: PainState | None = None) -> Caps:
+    """Next week's caps exactly as `next_week` gives them (`Plan.caps`, the suggestion fitted to the days), without
+    the days' step goals and strength: the squad's columns."""
+    return _week(status, profile, pain or pain_state(logs, as_of=status.as_of, profile=profile)).caps
+
+
+def next_week(status: Status, steps: pd.DataFrame, logs: pd.DataFrame, profile: Profile, *,
+              pain: PainState | None = None, goals: pd.DataFrame | None = None) -> Plan:
+    """Next week's plan from a status (`status.compute_status`), the daily steps frame and the logs.
+
+    `goals`: the caller's `goals.goal_series` of these steps as of the status's day, through at least 7 days
+    after it and held on `flags.goal_hold_days(status.hold_days, logs, as_of)` (the report has it already: the
+    chain over the whole step history is worked out once); None: worked out here from `steps`.
+    Pure: no store, no clock. The plan covers status.as_of + 1 .. + 7."""
+    as_of = status.as_of
+    start, end = as_of + timedelta(days=1), as_of + timedelta(days=7)
+    pain = pain or pain_state(logs, as_of=as_of, profile=profile)
+    week = _week(status, profile, pain)
+    daily, caps = week.daily, week.caps
+    mode, lead, notes = _mode(pain, week.n_runs, week.history_days)
+    notes += status.notes_of("stale")
+    notes += _history_notes(week.n_runs, week.history_days)
+    if week.caps_before.weekly_max is not None or week.caps_before.distance_max_m is not None:
+        notes += cap_notes(week.caps_before, profile, daily)  # no load at all: no ceilings to explain
+    if week.fitted:  # never with a red flag: no suggestion to fit
+        notes.append(week.fitted)
+    day_goals = (_step_goals(steps, profile, as_of, goal_hold_days(status.hold_days, logs, as_of)) if goals is None
+                 else _goals_between(goals, start, end))
+    if not day_goals:
         notes.append("No daily steps stored: no step goals (import a phone or watch export with steps).")
-    strength, session_days, strength_notes = _strength(kinds, logs, as_of, start, pain)
+    strength, session_days, strength_notes = _strength(week.kinds, logs, as_of, start, pain)
     notes += strength_notes
-    days = _days(start, kinds, distances, _pace_s_per_m(daily), goals, strength, session_days)
+    days = _days(start, week.kinds, week.distances, _pace_s_per_m(daily), day_goals, strength, session_days)
     notes += [f.message for f in status.flags if f.severity in ("caution", "high")]
     return Plan(as_of, start, end, mode, caps, days, lead, notes, strength)
 
@@ -210,7 +243,13 @@ def _step_goals(steps: pd.DataFrame | None, profile: Profile, as_of: date, held:
         upcoming = upcoming_goals(steps, profile, as_of=as_of, days=7, hold_on=held)
     except NoData:
         return {}
-    return {r.day: (int(r.goal), r.why) for r in upcoming.itertuples(index=False)}
+    return _goals_between(upcoming, as_of + timedelta(days=1), as_of + timedelta(days=7))
+
+
+def _goals_between(goals: pd.DataFrame, start: date, end: date) -> dict[date, tuple[int, str]]:
+    """The goals and reasons of the days start..end of a `goals.goal_series` frame."""
+    days = goals[(goals["day"] >= start) & (goals["day"] <= end)]
+    return {r.day: (int(r.goal), r.why) for r in days.itertuples(index=False)}
 
 
 def _strength(kinds: list[str], logs: pd.DataFrame, as_of: date, start: date, pain: PainState
@@ -305,4 +344,4 @@ def _last_strength_offset(logs: pd.DataFrame, as_of: date, start: date) -> int |
     return (max(done["day"]) - start).days if len(done) else None
 
 
-__all__ = ["Plan", "PlanDay", "next_week", "run_days"]
+__all__ = ["Plan", "PlanDay", "next_week", "next_week_caps", "run_days"]

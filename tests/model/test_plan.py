@@ -9,9 +9,11 @@ import pytest
 from loadwatch import api
 from loadwatch.config import Profile
 from loadwatch.errors import NoData
-from loadwatch.model.plan import Plan, next_week, run_days
+from loadwatch.model.flags import goal_hold_days
+from loadwatch.model.goals import goal_series
+from loadwatch.model.plan import Plan, next_week, next_week_caps, run_days
 from loadwatch.model.status import compute_status
-from loadwatch.models import Activity
+from loadwatch.models import Activity, DailySteps
 from loadwatch.report.data import PLAN_WEEKS
 from loadwatch.store import Store
 from tests.helpers import run_on, steady_weeks, steps_days, write
@@ -231,3 +233,23 @@ def test_long_run_note_says_when_pain_holds_it_below_the_ten_percent_rule(store:
     assert plan.mode == "pain" and plan.caps.long_run_max_m == 8_000
     assert ("long run: at most 8.0 km (1.10 x your longest run of the last 30 days, 14.0 km would be 15.4 km;"
             " held to your typical easy run, while pain is logged; Frandsen 2025)") in plan.notes
+
+
+@pytest.mark.parametrize("pain", [None, {"where": "lower", "level": 3, "radiates": False, "numbness": False},
+                                  {"where": "lower", "level": 5, "radiates": True, "numbness": False}])
+def test_the_goals_and_caps_a_caller_has_give_the_same_plan(store: Store, pain: dict | None) -> None:
+    # The report works the step-goal chain out once (goal_series through as_of + 14) and hands it to next_week;
+    # the squad asks for the caps only. Both must give what next_week gives on its own: steady, pain, red flag.
+    write(store, steady_weeks(spike_last=True),
+          [DailySteps(SUNDAY - timedelta(days=i), 5000 + 137 * (i % 11) + 40 * i, "Pixel", "phone")
+           for i in range(90)])
+    if pain is not None:
+        store.add_log("me", SUNDAY - timedelta(days=2), "pain", pain)
+    steps, logs, profile = store.daily_steps("me"), store.logs("me"), Profile()
+    status = compute_status(store.sessions("me"), steps, logs, profile, as_of=SUNDAY, weeks=PLAN_WEEKS)
+    goals = goal_series(steps, profile, as_of=SUNDAY, days_ahead=14,
+                        hold_on=goal_hold_days(status.hold_days, logs, SUNDAY))
+    alone = next_week(status, steps, logs, profile)
+    assert next_week(status, steps, logs, profile, goals=goals).as_json() == alone.as_json()
+    assert next_week_caps(status, logs, profile) == alone.caps
+    assert {d.step_goal for d in alone.days} != {None}
