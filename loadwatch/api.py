@@ -155,12 +155,12 @@ def _require_data(data: AthleteData, athlete: str, as_of: date) -> None:
                      f" {first.isoformat()}); choose a later --as-of")
 
 
-def _status(data: AthleteData, athlete: str, *, as_of: date, weeks: int, metric: str) -> Status:
+def _status(data: AthleteData, athlete: str, *, as_of: date, weeks: int, metric: str, holds: bool = True) -> Status:
     from .model.status import compute_status
 
     _require_data(data, athlete, as_of)
     return compute_status(data.sessions, data.steps, data.logs, data.profile, as_of=as_of, weeks=weeks,
-                          metric=metric, resting_hr=data.resting_hr)
+                          metric=metric, resting_hr=data.resting_hr, holds=holds)
 
 
 # The days `--as-of` may name. Before the first day any data may have (plausible.EARLIEST_DAY) there is
@@ -524,7 +524,8 @@ def _squad_entry_in(store: Store, job: _SquadJob) -> tuple[SquadRow, ReportData 
     if last is None:
         return SquadRow(job.athlete, NO_DATA_LINE, "info", None, None, None, "TRIMP", None, None,
                         with_silent([], silent), pain_7d(data.logs, job.as_of), None, None, None), None
-    full = _status(data, job.athlete, as_of=job.as_of, weeks=max(SQUAD_STATUS_WEEKS, PLAN_WEEKS), metric="trimp")
+    full = _status(data, job.athlete, as_of=job.as_of, weeks=max(SQUAD_STATUS_WEEKS, PLAN_WEEKS), metric="trimp",
+                   holds=job.report)  # the row sets no step goals: no hold days
     report_data = None
     if job.report:
         goals = _goal_history(data, job.as_of, full, GOAL_DAYS_AHEAD)

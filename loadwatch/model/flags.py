@@ -138,10 +138,13 @@ def pain_state(logs: pd.DataFrame, *, as_of: date, profile: Profile) -> PainStat
     return PainState(True, bool(reasons), reasons, last, upper)
 
 
-def goal_hold_days(flag_days: Iterable[date], logs: pd.DataFrame | None, as_of: date) -> list[date]:
+def goal_hold_days(flag_days: Iterable[date] | None, logs: pd.DataFrame | None, as_of: date) -> list[date]:
     """Days that hold step goals: every pain log (level > 0) up to `as_of`, then the days of every
     caution/high flag through the history (`Status.hold_days`), so the goals of past days are the
-    ones shown on them."""
+    ones shown on them. None (a status made with `holds=False`) is refused: goals without their holds
+    would be wrong, not missing."""
+    if flag_days is None:
+        raise ValueError("step goals need the status's hold days: compute_status(..., holds=True)")
     return [*pain_logs(logs, as_of)["day"], *flag_days]
 
 

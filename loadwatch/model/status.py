@@ -36,7 +36,8 @@ class Status:
     weeks: pd.DataFrame
     flags: list[Flag]
     notes: list[Note] = field(default_factory=list)
-    hold_days: list[date] = field(default_factory=list)  # `flags.hold_events`: the step goals hold on these
+    # `flags.hold_events`: the step goals hold on these; None where not worked out (`compute_status(holds=False)`)
+    hold_days: list[date] | None = field(default_factory=list)
 
     def notes_of(self, *kinds: str) -> list[str]:
         """The texts of the notes of these kinds, in order."""
@@ -61,9 +62,11 @@ WEEK_JSON_COLUMNS = ("days", "load", "ramp", "base_4wk", "ramp_4wk", "acwr", "ct
 
 def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFrame, profile: Profile, *,
                    as_of: date, weeks: int = 12, metric: str = "trimp",
-                   resting_hr: pd.DataFrame | None = None) -> Status:
+                   resting_hr: pd.DataFrame | None = None, holds: bool = True) -> Status:
     """The status as of `as_of` (inclusive) over the last `weeks` ISO weeks; data after it is ignored.
-    `resting_hr` (day, bpm): the watch's or phone's resting-HR records, for HRrest as of each day."""
+    `resting_hr` (day, bpm): the watch's or phone's resting-HR records, for HRrest as of each day.
+    `holds=False`: no `hold_days` (None), for a caller that sets no step goals (the squad's row): they need
+    the weekly table of the whole history, which nothing else here does."""
     if weeks < 1:
         raise ConfigError(f"--weeks must be at least 1, not {weeks}")
     sessions = sessions[pd.to_datetime(sessions["day"]) <= pd.Timestamp(as_of)] if len(sessions) else sessions
@@ -81,7 +84,6 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     firsts = [pd.to_datetime(f["day"]).min().date() for f in (with_load, steps) if len(f)]
     daily_hist = daily_frame(with_load, steps, metric=metric, start=min([history_start, *firsts]), end=as_of,
                              profile=profile)  # the whole history, for the step goals' hold days
-    weekly_hist = weekly_frame(daily_hist)
     daily_all = daily_hist.loc[pd.Timestamp(history_start):]
     weekly_all = weekly_frame(daily_all)
     weekly = weekly_all.loc[pd.Timestamp(start):]
@@ -94,8 +96,8 @@ def compute_status(sessions: pd.DataFrame, steps: pd.DataFrame, logs: pd.DataFra
     notes += ([stale] if stale else []) + _metric_notes(with_load, steps, metric, unknown) + offset_notes(sessions)
     flags = evaluate(sessions=with_load, daily=daily_all, weeks=weekly_all, logs=logs, profile=profile,
                      as_of=as_of, metric=metric, unit=METRIC_UNITS[metric])
-    held = hold_events(sessions=with_load, daily=daily_hist, weeks=weekly_hist, profile=profile, as_of=as_of,
-                       metric=metric)
+    held = hold_events(sessions=with_load, daily=daily_hist, weeks=weekly_frame(daily_hist), profile=profile,
+                       as_of=as_of, metric=metric) if holds else None
     return Status(as_of=as_of, metric=metric, unit=METRIC_UNITS[metric], sessions=with_load, daily=daily, weeks=weekly,
                   flags=flags, notes=notes, hold_days=held)
 

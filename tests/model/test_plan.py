@@ -239,7 +239,8 @@ def test_long_run_note_says_when_pain_holds_it_below_the_ten_percent_rule(store:
                                   {"where": "lower", "level": 5, "radiates": True, "numbness": False}])
 def test_the_goals_and_caps_a_caller_has_give_the_same_plan(store: Store, pain: dict | None) -> None:
     # The report works the step-goal chain out once (goal_series through as_of + 14) and hands it to next_week;
-    # the squad asks for the caps only. Both must give what next_week gives on its own: steady, pain, red flag.
+    # the squad asks for the caps only, of a status without the hold days (no step goals to hold). Both must
+    # give what next_week gives on its own: steady, pain, red flag.
     write(store, steady_weeks(spike_last=True),
           [DailySteps(SUNDAY - timedelta(days=i), 5000 + 137 * (i % 11) + 40 * i, "Pixel", "phone")
            for i in range(90)])
@@ -253,3 +254,8 @@ def test_the_goals_and_caps_a_caller_has_give_the_same_plan(store: Store, pain: 
     assert next_week(status, steps, logs, profile, goals=goals).as_json() == alone.as_json()
     assert next_week_caps(status, logs, profile) == alone.caps
     assert {d.step_goal for d in alone.days} != {None}
+    no_holds = compute_status(store.sessions("me"), steps, logs, profile, as_of=SUNDAY, weeks=PLAN_WEEKS, holds=False)
+    assert no_holds.hold_days is None and no_holds.as_json() == status.as_json()
+    assert next_week_caps(no_holds, logs, profile) == alone.caps
+    with pytest.raises(ValueError, match="hold days"):  # step goals without their holds would be wrong
+        next_week(no_holds, steps, logs, profile)
