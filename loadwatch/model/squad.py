@@ -1,8 +1,8 @@
 """A coach's squad: one row per athlete, most urgent first, quoting the athlete's own status and plan.
 
-Pure: the row is cut from the athlete's `Status` and `Plan` (computed by `loadwatch.api` with the very
-calls `status` and `plan` make), the report's status line and the athlete's pain logs; nothing here
-recomputes a number those give.
+Pure: the row is cut from the athlete's `Status` and next week's caps (computed by `loadwatch.api` with the very
+calls `status` and `plan` make: `compute_status`, then `plan.next_week_caps`, the caps of `next_week` without
+its days), the report's status line and the athlete's pain logs; nothing here recomputes a number those give.
 
 Most urgent first, by this key (`urgency`), each part breaking the ties of the one before:
 1. the severity of the row's top flag: high, then caution, then info (the ACWR, context), then none;
