@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..intensity import GAS_BIN_M_S, POWER_BIN_W
+from .thresholds import day_ordinals
 
 CALIBRATION_MIN_SESSIONS = 10  # fewer sessions with both: the generic mapping
 CALIBRATION_WINDOW_DAYS = 365  # the sessions of the year up to the day
@@ -111,22 +112,22 @@ def calibrate(days: pd.Series, trimp: np.ndarray, points: np.ndarray, hr_full: n
     with both (heart rate covering the session, points > 0), when there are at least CALIBRATION_MIN_SESSIONS;
     else `generic`. A later session never changes an earlier one's factor."""
     n = len(trimp)
-    ords = np.array([pd.Timestamp(d).toordinal() for d in days], dtype=np.int64) if n else np.zeros(0, np.int64)
     both = hr_full & np.isfinite(points) & (points > 0) & np.isfinite(trimp)
+    if not both.any():  # nothing to fit on: the generic mapping for every session
+        return np.full(n, generic), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    ords = day_ordinals(days)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(both, trimp / points, np.nan)
     order = np.argsort(ords[both], kind="stable")
     pair_ord, pair_ratio = ords[both][order], ratio[both][order]
-    factor, count = np.full(n, generic), np.zeros(n, dtype=np.int64)
-    cache: dict[int, tuple[float, int]] = {}
-    for i in range(n):
-        d = int(ords[i])
-        if d not in cache:
-            lo = int(np.searchsorted(pair_ord, d - CALIBRATION_WINDOW_DAYS + 1, "left"))
-            hi = int(np.searchsorted(pair_ord, d, "right"))
-            m = hi - lo
-            cache[d] = (float(np.median(pair_ratio[lo:hi])) if m >= CALIBRATION_MIN_SESSIONS else generic, m)
-        factor[i], count[i] = cache[d]
+    day, which = np.unique(ords, return_inverse=True)  # one window per distinct day
+    lo = pair_ord.searchsorted(day - CALIBRATION_WINDOW_DAYS + 1, "left")
+    hi = pair_ord.searchsorted(day, "right")
+    count_day = (hi - lo).astype(np.int64)
+    factor_day = np.full(len(day), generic)
+    for j in np.flatnonzero(count_day >= CALIBRATION_MIN_SESSIONS):
+        factor_day[j] = float(np.median(pair_ratio[lo[j]:hi[j]]))
+    factor, count = factor_day[which], count_day[which]
     return factor, count, count >= CALIBRATION_MIN_SESSIONS
 
 

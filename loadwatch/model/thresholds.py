@@ -70,8 +70,21 @@ def family(sport: str | None) -> str:
 
 
 def families(sport: pd.Series) -> np.ndarray:
-    """`family` of every sport, as an object array."""
-    return np.array([family(s if isinstance(s, str) else None) for s in sport], dtype=object)
+    """`family` of every sport, as an object array (worked out once per distinct sport)."""
+    codes, names = pd.factorize(pd.Series(sport, dtype=object), use_na_sentinel=False)
+    per_name = np.array([family(s if isinstance(s, str) else None) for s in names], dtype=object)
+    return per_name[codes] if len(codes) else np.zeros(0, dtype=object)
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def day_ordinals(days: pd.Series | list[Any]) -> np.ndarray:
+    """The proleptic Gregorian ordinal (`date.toordinal`) of each day (dates, timestamps or ISO strings)."""
+    if not len(days):
+        return np.zeros(0, dtype=np.int64)
+    as_days = pd.to_datetime(pd.Series(days)).to_numpy().astype("datetime64[D]")
+    return as_days.astype(np.int64) + _EPOCH_ORDINAL
 
 
 def critical_fit(best: Mapping[int, float]) -> tuple[float, float] | None:
@@ -166,8 +179,8 @@ def history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None = None) -> H
     days = pd.to_datetime(sessions["day"]) if n else pd.Series(dtype="datetime64[ns]")
     order = np.argsort(days.to_numpy(), kind="stable")
     frame = sessions.iloc[order]
-    day = np.array([d.date() for d in days.iloc[order]], dtype=object) if n else np.zeros(0, dtype=object)
-    ordinal = np.array([d.toordinal() for d in day], dtype=np.int64)
+    ordinal = day_ordinals(days.iloc[order])
+    day = np.array([date.fromordinal(int(d)) for d in ordinal], dtype=object)
     hists = [h if isinstance(h, Mapping) else {} for h in frame["hr_hist"]] if n and "hr_hist" in frame \
         else [{}] * n
     lens = np.fromiter((len(h) for h in hists), dtype=np.int64, count=n)
@@ -189,7 +202,7 @@ def history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None = None) -> H
     offsets[1:] = np.cumsum(np.bincount(owner[low], minlength=n)) if n else []
     if resting_hr is not None and len(resting_hr):
         rest = resting_hr.dropna(subset=["bpm"]).sort_values("day")
-        rest_ord = np.array([pd.Timestamp(d).toordinal() for d in rest["day"]], dtype=np.int64)
+        rest_ord = day_ordinals(rest["day"])
         rest_bpm = rest["bpm"].to_numpy(dtype=float)
     else:
         rest_ord, rest_bpm = np.zeros(0, np.int64), np.zeros(0)
@@ -201,7 +214,7 @@ def history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None = None) -> H
 
 def _window(ordinal: np.ndarray, day: int, days: int) -> slice:
     """The rows of the `days` days ending on `day` (inclusive) in an ascending ordinal array."""
-    return slice(int(np.searchsorted(ordinal, day - days + 1, "left")), int(np.searchsorted(ordinal, day, "right")))
+    return slice(int(ordinal.searchsorted(day - days + 1, "left")), int(ordinal.searchsorted(day, "right")))
 
 
 # -- one threshold as of one day ------------------------------------------------------------------------------
@@ -267,26 +280,37 @@ def _hr_max(h: History, day: int) -> Estimate:
                     f" {as_of}", n, used[0], used[-1])
 
 
-def _hr_rest(h: History, day: int) -> Estimate:
-    as_of = date.fromordinal(day)
+def _hr_rest_value(h: History, day: int) -> tuple[float, str, slice]:
+    """HRrest as of `day`, what it rests on ("records", "sessions" or "default") and their rows (of the
+    resting-HR records, or of the sessions)."""
     rows = _window(h.rest_ordinal, day, HR_REST_WINDOW_DAYS)
     if rows.start == rows.stop and rows.stop > 0 and day - h.rest_ordinal[rows.stop - 1] < HR_MAX_WINDOW_DAYS:
         rows = _window(h.rest_ordinal, int(h.rest_ordinal[rows.stop - 1]), HR_REST_WINDOW_DAYS)
     if rows.stop > rows.start:
-        values = h.rest_bpm[rows]
-        first = date.fromordinal(int(h.rest_ordinal[rows.start]))
-        last = date.fromordinal(int(h.rest_ordinal[rows.stop - 1]))
-        return Estimate("hr_rest_bpm", float(np.median(values)), as_of, "data",
-                        f"the median of {values.size} resting-HR record(s) of your watch or phone, {first} to {last}",
-                        int(values.size), first, last)
+        return float(np.median(h.rest_bpm[rows])), "records", rows
     srows = _window(h.ordinal, day, HR_MAX_WINDOW_DAYS)
     low = h.low_bpm[h.low_offsets[srows.start]:h.low_offsets[srows.stop]]
     if low.size:
-        return Estimate("hr_rest_bpm", float(np.percentile(low, HR_REST_PERCENTILE)), as_of, "data",
+        return float(np.percentile(low, HR_REST_PERCENTILE)), "sessions", srows
+    return HR_REST_DEFAULT, "default", srows
+
+
+def _hr_rest(h: History, day: int) -> Estimate:
+    as_of = date.fromordinal(day)
+    value, basis, rows = _hr_rest_value(h, day)
+    if basis == "records":
+        first = date.fromordinal(int(h.rest_ordinal[rows.start]))
+        last = date.fromordinal(int(h.rest_ordinal[rows.stop - 1]))
+        n = rows.stop - rows.start
+        return Estimate("hr_rest_bpm", value, as_of, "data",
+                        f"the median of {n} resting-HR record(s) of your watch or phone, {first} to {last}",
+                        n, first, last)
+    if basis == "sessions":
+        return Estimate("hr_rest_bpm", value, as_of, "data",
                         f"the {HR_REST_PERCENTILE:.0f}th percentile of the heart rates below {HR_REST_DEFAULT:.0f} bpm"
                         f" held in your sessions of the year to {as_of} (no resting-HR records)",
-                        int(srows.stop - srows.start), h.day[srows.start], h.day[srows.stop - 1])
-    return Estimate("hr_rest_bpm", HR_REST_DEFAULT, as_of, "default",
+                        int(rows.stop - rows.start), h.day[rows.start], h.day[rows.stop - 1])
+    return Estimate("hr_rest_bpm", value, as_of, "default",
                     f"a stand-in: no resting-HR records and no session heart rate below {HR_REST_DEFAULT:.0f} bpm")
 
 
@@ -335,8 +359,7 @@ def _value(h: History, key: str, day: int, profile: Profile) -> float:
     if key in POWER_FAMILIES.values():
         fam = next(f for f, k in POWER_FAMILIES.items() if k == key)
         return _critical_value(h, h.best_power, fam, day)
-    got = _estimate(h, key, day, profile).value  # HRrest: cheap, few days
-    return np.nan if got is None else got
+    return _hr_rest_value(h, day)[0]
 
 
 def estimates(sessions: pd.DataFrame, profile: Profile, as_of: date, resting_hr: pd.DataFrame | None = None, *,
@@ -361,28 +384,25 @@ def session_thresholds(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.
     if not n:
         return out
     h = data if data is not None else history(sessions, resting_hr)
-    ords = np.array([pd.Timestamp(d).toordinal() for d in sessions["day"]], dtype=np.int64)
+    ords = day_ordinals(sessions["day"])
     fams = families(sessions["sport"])
-    cache: dict[tuple[str, int], float] = {}
 
-    def value(key: str, day: int) -> float:
-        if (key, day) not in cache:
-            cache[(key, day)] = _value(h, key, day, profile)
-        return cache[(key, day)]
+    def per_day(key: str, rows: np.ndarray, into: np.ndarray) -> None:
+        """`key` as of the day of each session in `rows`, worked out once per distinct day."""
+        if rows.any():
+            days, which = np.unique(ords[rows], return_inverse=True)
+            into[rows] = np.array([_value(h, key, int(d), profile) for d in days], dtype=float)[which]
 
     hr = _has(sessions, "hr_hist", n) | \
         np.isfinite(sessions["avg_hr"].to_numpy(dtype=float) if "avg_hr" in sessions else np.full(n, np.nan))
     gas = _has(sessions, "gas_hist", n)
     power = _has(sessions, "power_hist", n)
     cs, cp, hmax, hrest = (np.full(n, np.nan) for _ in range(4))
-    for i in range(n):
-        d = int(ords[i])
-        if gas[i] and fams[i] == PACE_FAMILY:
-            cs[i] = value("critical_speed_m_s", d)
-        if power[i]:
-            cp[i] = value(POWER_FAMILIES.get(fams[i], f"cp:{fams[i]}"), d)
-        if hr[i]:
-            hmax[i], hrest[i] = value("hr_max_bpm", d), value("hr_rest_bpm", d)
+    per_day("critical_speed_m_s", gas & (fams == PACE_FAMILY), cs)
+    for fam in set(fams[power]):
+        per_day(POWER_FAMILIES.get(fam, f"cp:{fam}"), power & (fams == fam), cp)
+    per_day("hr_max_bpm", hr, hmax)
+    per_day("hr_rest_bpm", hr, hrest)
     out["cs_m_s"], out["cp_w"], out["hr_max_bpm"], out["hr_rest_bpm"] = cs, cp, hmax, hrest
     return out
 
@@ -409,6 +429,6 @@ def pace_text(speed_m_s: float) -> str:
 
 
 __all__ = ["CS_DURATIONS_S", "CS_WINDOW_DAYS", "HR_MAX_WINDOW_DAYS", "HR_REST_WINDOW_DAYS", "HR_SPIKE_GAP_BPM",
-           "POWER_FAMILIES", "THRESHOLD_KEYS", "Estimate", "History", "critical_fit", "estimates", "families", "family",
-           "history",
+           "POWER_FAMILIES", "THRESHOLD_KEYS", "Estimate", "History", "critical_fit", "day_ordinals", "estimates",
+           "families", "family", "history",
            "latest", "pace_text", "session_thresholds"]
