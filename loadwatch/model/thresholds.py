@@ -103,17 +103,31 @@ _T = np.array(CS_DURATIONS_S, dtype=float)
 
 def _fit(v: np.ndarray) -> tuple[float, float] | None:
     """`critical_fit` on the bests aligned with CS_DURATIONS_S (NaN where none)."""
+    value, reserve = _fits(v[None, :])
+    return None if np.isnan(value[0]) else (float(value[0]), float(reserve[0]))
+
+
+def _fits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`critical_fit` of each row of bests (rows x CS_DURATIONS_S, NaN where none): (CS or CP, D' or W'), NaN
+    where a row has values for fewer than CS_MIN_DURATIONS durations. The sums add the missing durations as
+    exact zeros, so each row's arithmetic is that of its own durations alone."""
     ok = np.isfinite(v)
-    if int(ok.sum()) < CS_MIN_DURATIONS:
-        return None
-    t, speed = _T[ok], v[ok]
-    work = speed * t
-    dt = t - t.mean()
-    slope = float((dt * (work - work.mean())).sum() / (dt * dt).sum())
-    intercept = float(work.mean() - slope * t.mean())
-    if slope <= 0 or intercept < 0:
-        return float(speed[-1]), 0.0
-    return slope, intercept
+    count = ok.sum(axis=1)
+    fitted = count >= CS_MIN_DURATIONS
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(ok, _T, 0.0)
+        work = np.where(ok, v * _T, 0.0)
+        t_mean = t.sum(axis=1) / count
+        work_mean = work.sum(axis=1) / count
+        dt = np.where(ok, _T - t_mean[:, None], 0.0)
+        slope = (dt * np.where(ok, work - work_mean[:, None], 0.0)).sum(axis=1) / (dt * dt).sum(axis=1)
+        intercept = work_mean - slope * t_mean
+    longest = np.where(ok, v, np.nan)[np.arange(len(v)), np.where(ok.any(axis=1), _T.size - 1 - np.argmax(
+        ok[:, ::-1], axis=1), 0)]  # the best over the longest duration with a value
+    not_all_out = (slope <= 0) | (intercept < 0)
+    value = np.where(not_all_out, longest, slope)
+    reserve = np.where(not_all_out, 0.0, intercept)
+    return np.where(fitted, value, np.nan), np.where(fitted, reserve, np.nan)
 
 
 def _finite(value: Any) -> bool:
@@ -212,6 +226,55 @@ def history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None = None) -> H
                     hr_top, low_bpm, offsets, rest_ord, rest_bpm)
 
 
+def _windows(ordinal: np.ndarray, days: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_window` of each day: the (start, stop) rows of the `length` days ending on it."""
+    return ordinal.searchsorted(days - length + 1, "left"), ordinal.searchsorted(days, "right")
+
+
+class _RangeTop:
+    """Where the highest value of any run of rows lies, in constant time per query (a sparse table: level k holds
+    the row of the highest value of the 2^k rows from each row on). NaN counts as below every value; ties go
+    to the earlier row."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.v = np.where(np.isfinite(values), values, -np.inf)
+        n = len(self.v)
+        self.levels = [np.arange(n)]
+        while (2 << (len(self.levels) - 1)) <= n:
+            prev, half = self.levels[-1], 1 << (len(self.levels) - 1)
+            a, b = prev[:n - 2 * half + 1], prev[half:n - half + 1]
+            self.levels.append(np.where(self.v[a] >= self.v[b], a, b))
+
+    def argmax(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The row of the highest value in rows lo..hi-1 of each query; -1 where the run is empty."""
+        out = np.full(len(lo), -1, dtype=np.int64)
+        some = hi > lo
+        level = np.zeros(len(lo), dtype=np.int64)
+        level[some] = np.log2(hi[some] - lo[some]).astype(np.int64)  # exact for whole numbers below 2^53
+        for k in np.unique(level[some]):
+            sel = some & (level == k)
+            a, b = self.levels[k][lo[sel]], self.levels[k][hi[sel] - (1 << int(k))]
+            out[sel] = np.where(self.v[a] >= self.v[b], a, b)
+        return out
+
+    def _at(self, at: np.ndarray) -> np.ndarray:
+        """The value at each row (NaN for -1, no row)."""
+        got = self.v[np.maximum(at, 0)] if len(self.v) else np.full(len(at), -np.inf)
+        got = np.where(at >= 0, got, -np.inf)
+        return np.where(np.isfinite(got), got, np.nan)
+
+    def top(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The highest value in each run of rows (NaN where it holds none)."""
+        return self._at(self.argmax(lo, hi))
+
+    def top_two(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The highest and the second-highest value in each run of rows (NaN where there are not so many)."""
+        at = self.argmax(lo, hi)
+        first = self._at(at)
+        second = np.fmax(self.top(lo, np.where(at >= 0, at, lo)), self.top(np.where(at >= 0, at + 1, hi), hi))
+        return first, second
+
+
 def _window(ordinal: np.ndarray, day: int, days: int) -> slice:
     """The rows of the `days` days ending on `day` (inclusive) in an ascending ordinal array."""
     return slice(int(ordinal.searchsorted(day - days + 1, "left")), int(ordinal.searchsorted(day, "right")))
@@ -230,10 +293,13 @@ def _window_bests(h: History, best: np.ndarray, fam: str, day: int) -> tuple[np.
     return np.arange(rows.start, rows.stop)[mask], np.where(np.isfinite(tops), tops, np.nan)
 
 
-def _critical_value(h: History, best: np.ndarray, fam: str, day: int) -> float:
-    used, tops = _window_bests(h, best, fam, day)
-    fit = _fit(tops) if used.size else None
-    return np.nan if fit is None else fit[0]
+def _critical_values(h: History, best: np.ndarray, fam: str, days: np.ndarray) -> np.ndarray:
+    """CS (or CP) of `fam` as of each day (NaN where none): `_fits` over the best of each duration in the
+    CS_WINDOW_DAYS to the day, as `_window_bests` gathers them."""
+    lo, hi = _windows(h.ordinal, days, CS_WINDOW_DAYS)
+    mine = np.where((h.family == fam)[:, None], best, np.nan)
+    tops = np.column_stack([_RangeTop(mine[:, j]).top(lo, hi) for j in range(len(CS_DURATIONS_S))])
+    return _fits(tops)[0]
 
 
 def _critical(h: History, best: np.ndarray, fam: str, day: int, key: str, unit: str) -> Estimate:
@@ -259,45 +325,69 @@ def _critical(h: History, best: np.ndarray, fam: str, day: int, key: str, unit: 
     return Estimate(key, value, as_of, "data", basis, n, used[0], used[-1])
 
 
+def _hr_max_values(h: History, days: np.ndarray) -> np.ndarray:
+    """HRmax as of each day: the highest session maximum of the HR_MAX_WINDOW_DAYS to it, or the second highest
+    where the highest stands more than HR_SPIKE_GAP_BPM above it (an artefact); HR_MAX_DEFAULT without any."""
+    lo, hi = _windows(h.ordinal, days, HR_MAX_WINDOW_DAYS)
+    first, second = _RangeTop(h.hr_top).top_two(lo, hi)
+    spike = np.isfinite(second) & (first - second > HR_SPIKE_GAP_BPM)
+    return np.where(np.isnan(first), HR_MAX_DEFAULT, np.where(spike, second, first))
+
+
 def _hr_max(h: History, day: int) -> Estimate:
     rows = _window(h.ordinal, day, HR_MAX_WINDOW_DAYS)
     tops = h.hr_top[rows]
     ok = np.isfinite(tops)
     as_of = date.fromordinal(day)
+    value = float(_hr_max_values(h, np.array([day]))[0])
     if not ok.any():
-        return Estimate("hr_max_bpm", HR_MAX_DEFAULT, as_of, "default",
+        return Estimate("hr_max_bpm", value, as_of, "default",
                         f"no heart rate of {HR_PLAUSIBLE[0]:.0f}-{HR_PLAUSIBLE[1]:.0f} bpm held in the year to {as_of}")
     used = h.day[rows][ok]
-    values = np.sort(tops[ok])[::-1]
-    n = int(values.size)
-    if n >= 2 and values[0] - values[1] > HR_SPIKE_GAP_BPM:
-        return Estimate("hr_max_bpm", float(values[1]), as_of, "data",
+    n = int(ok.sum())
+    top = float(tops[ok].max())
+    if value < top:
+        return Estimate("hr_max_bpm", value, as_of, "data",
                         f"the second-highest session maximum of {n} session(s) in the year to {as_of}: the highest,"
-                        f" {values[0]:.0f} bpm, stands more than {HR_SPIKE_GAP_BPM:.0f} bpm above all others"
+                        f" {top:.0f} bpm, stands more than {HR_SPIKE_GAP_BPM:.0f} bpm above all others"
                         " (an artefact)", n, used[0], used[-1])
-    return Estimate("hr_max_bpm", float(values[0]), as_of, "data",
+    return Estimate("hr_max_bpm", value, as_of, "data",
                     f"the highest heart rate held {HR_MIN_SECONDS:.0f} s or more in {n} session(s) in the year to"
                     f" {as_of}", n, used[0], used[-1])
 
 
-def _hr_rest_value(h: History, day: int) -> tuple[float, str, slice]:
-    """HRrest as of `day`, what it rests on ("records", "sessions" or "default") and their rows (of the
-    resting-HR records, or of the sessions)."""
-    rows = _window(h.rest_ordinal, day, HR_REST_WINDOW_DAYS)
-    if rows.start == rows.stop and rows.stop > 0 and day - h.rest_ordinal[rows.stop - 1] < HR_MAX_WINDOW_DAYS:
-        rows = _window(h.rest_ordinal, int(h.rest_ordinal[rows.stop - 1]), HR_REST_WINDOW_DAYS)
-    if rows.stop > rows.start:
-        return float(np.median(h.rest_bpm[rows])), "records", rows
-    srows = _window(h.ordinal, day, HR_MAX_WINDOW_DAYS)
-    low = h.low_bpm[h.low_offsets[srows.start]:h.low_offsets[srows.stop]]
-    if low.size:
-        return float(np.percentile(low, HR_REST_PERCENTILE)), "sessions", srows
-    return HR_REST_DEFAULT, "default", srows
+def _hr_rest_values(h: History, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """HRrest as of each day, what it rests on ("records", "sessions" or "default") and the rows it rests on
+    (start, stop: of the resting-HR records, else of the sessions).
+
+    The median of the resting-HR records of the HR_REST_WINDOW_DAYS to the day, or of the same span up to the
+    latest record when none is that recent but one is within HR_MAX_WINDOW_DAYS; else the HR_REST_PERCENTILE
+    of the held bpm below HR_REST_DEFAULT in the sessions of the year to the day; else HR_REST_DEFAULT."""
+    lo, hi = _windows(h.rest_ordinal, days, HR_REST_WINDOW_DAYS)
+    if len(h.rest_ordinal):
+        last = h.rest_ordinal[np.maximum(hi - 1, 0)]
+        earlier = (lo == hi) & (hi > 0) & (days - last < HR_MAX_WINDOW_DAYS)
+        lo[earlier], hi[earlier] = _windows(h.rest_ordinal, last[earlier], HR_REST_WINDOW_DAYS)
+    records = hi > lo
+    slo, shi = _windows(h.ordinal, days, HR_MAX_WINDOW_DAYS)
+    a, b = h.low_offsets[slo], h.low_offsets[shi]
+    sessions = ~records & (b > a)
+    value = np.full(len(days), HR_REST_DEFAULT)
+    if records.any():  # one record per day: at most HR_REST_WINDOW_DAYS of them, padded side by side
+        starts, sizes = lo[records], hi[records] - lo[records]
+        at = starts[:, None] + np.arange(int(sizes.max()))
+        padded = np.where(at < hi[records][:, None], h.rest_bpm[np.minimum(at, len(h.rest_bpm) - 1)], np.nan)
+        value[records] = np.nanmedian(padded, axis=1)
+    for i in np.flatnonzero(sessions):
+        value[i] = float(np.percentile(h.low_bpm[a[i]:b[i]], HR_REST_PERCENTILE))
+    basis = np.where(records, "records", np.where(sessions, "sessions", "default"))
+    return value, basis, np.where(records, lo, slo), np.where(records, hi, shi)
 
 
 def _hr_rest(h: History, day: int) -> Estimate:
     as_of = date.fromordinal(day)
-    value, basis, rows = _hr_rest_value(h, day)
+    values, bases, starts, stops = _hr_rest_values(h, np.array([day]))
+    value, basis, rows = float(values[0]), str(bases[0]), slice(int(starts[0]), int(stops[0]))
     if basis == "records":
         first = date.fromordinal(int(h.rest_ordinal[rows.start]))
         last = date.fromordinal(int(h.rest_ordinal[rows.stop - 1]))
@@ -333,33 +423,19 @@ def _estimate(h: History, key: str, day: int, profile: Profile) -> Estimate:
     return _critical(h, h.best_power, fam, day, key, "W")
 
 
-def _hr_max_value(h: History, day: int) -> float:
-    rows = _window(h.ordinal, day, HR_MAX_WINDOW_DAYS)
-    tops = h.hr_top[rows]
-    tops = tops[np.isfinite(tops)]
-    if not tops.size:
-        return HR_MAX_DEFAULT
-    if tops.size == 1:
-        return float(tops[0])
-    second, first = np.partition(tops, tops.size - 2)[-2:]
-    return float(second if first - second > HR_SPIKE_GAP_BPM else first)
-
-
-def _value(h: History, key: str, day: int, profile: Profile) -> float:
-    """The value of `_estimate` without the words (the per-session path)."""
+def _values(h: History, key: str, days: np.ndarray, profile: Profile) -> np.ndarray:
+    """`key` as of each day, as `_estimate` gives it without the words (the per-session path)."""
     set_value = getattr(profile, key, None)
     if isinstance(set_value, (int, float)):
-        return float(set_value)
+        return np.full(len(days), float(set_value))
     if key == "hr_max_bpm":
-        return _hr_max_value(h, day)
+        return _hr_max_values(h, days)
+    if key == "hr_rest_bpm":
+        return _hr_rest_values(h, days)[0]
     if key == "critical_speed_m_s":
-        return _critical_value(h, h.best_gas, PACE_FAMILY, day)
-    if key.startswith("cp:"):
-        return _critical_value(h, h.best_power, key[3:], day)
-    if key in POWER_FAMILIES.values():
-        fam = next(f for f, k in POWER_FAMILIES.items() if k == key)
-        return _critical_value(h, h.best_power, fam, day)
-    return _hr_rest_value(h, day)[0]
+        return _critical_values(h, h.best_gas, PACE_FAMILY, days)
+    fam = key[3:] if key.startswith("cp:") else next(f for f, k in POWER_FAMILIES.items() if k == key)
+    return _critical_values(h, h.best_power, fam, days)
 
 
 def estimates(sessions: pd.DataFrame, profile: Profile, as_of: date, resting_hr: pd.DataFrame | None = None, *,
@@ -391,7 +467,7 @@ def session_thresholds(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.
         """`key` as of the day of each session in `rows`, worked out once per distinct day."""
         if rows.any():
             days, which = np.unique(ords[rows], return_inverse=True)
-            into[rows] = np.array([_value(h, key, int(d), profile) for d in days], dtype=float)[which]
+            into[rows] = _values(h, key, days, profile)[which]
 
     hr = _has(sessions, "hr_hist", n) | \
         np.isfinite(sessions["avg_hr"].to_numpy(dtype=float) if "avg_hr" in sessions else np.full(n, np.nan))
