@@ -52,24 +52,26 @@ def run_days(sessions: pd.DataFrame, as_of: date, load: pd.Series | None = None)
     out = pd.DataFrame(index=days)
     out["load"] = load.reindex(days).fillna(0.0) if load is not None and len(load) else 0.0
     runs = _runs(sessions)
-    if not len(runs):
-        for col in ("distance_m", "duration_s", "long_run_m", "long_base_m"):
-            out[col] = 0.0
-        out["spike_ref_m"] = np.nan
-        out["runs"] = 0
-        return out
-    rday = pd.to_datetime(runs["day"])
-    dist = runs["distance_m"].astype(float).fillna(0.0)
-    for col in ("distance_m", "duration_s"):
-        out[col] = runs[col].astype(float).fillna(0.0).groupby(rday).sum().reindex(days, fill_value=0.0)
-    out["long_run_m"] = dist.groupby(rday).max().reindex(days, fill_value=0.0)
-    spike = is_spike(runs["spike_class"].fillna("none")) if "spike_class" in runs \
-        else pd.Series(False, index=runs.index)
-    out["long_base_m"] = dist[~spike].groupby(rday[~spike]).max().reindex(days, fill_value=0.0)
-    ref = runs["longest_prior_30d_m"].astype(float) if "longest_prior_30d_m" in runs \
-        else pd.Series(np.nan, index=runs.index)
-    out["spike_ref_m"] = ref[spike].groupby(rday[spike]).min().reindex(days) if spike.any() else np.nan
-    out["runs"] = runs.groupby(rday).size().reindex(days, fill_value=0)
+    at = np.zeros(0, dtype=np.int64)
+    if len(runs):  # each run's row in the frame; only the frame's days count
+        at = (pd.to_datetime(runs["day"]) - days[0]).dt.days.to_numpy(dtype=np.int64)
+        inside = (at >= 0) & (at < FRAME_DAYS)
+        runs, at = runs[inside], at[inside]
+    dist = runs["distance_m"].astype(float).fillna(0.0).to_numpy() if len(runs) else np.zeros(0)
+    spike = (is_spike(runs["spike_class"].fillna("none")).to_numpy(dtype=bool) if len(runs) and "spike_class" in runs
+             else np.zeros(len(runs), dtype=bool))
+    ref = (runs["longest_prior_30d_m"].astype(float).to_numpy() if "longest_prior_30d_m" in runs
+           else np.full(len(runs), np.nan))
+    out["distance_m"] = np.bincount(at, weights=dist, minlength=FRAME_DAYS).astype(float)  # int when empty
+    out["duration_s"] = np.bincount(at, weights=runs["duration_s"].astype(float).fillna(0.0).to_numpy()
+                                    if len(runs) else None, minlength=FRAME_DAYS).astype(float)
+    longest, base, smallest = np.zeros(FRAME_DAYS), np.zeros(FRAME_DAYS), np.full(FRAME_DAYS, np.inf)
+    np.maximum.at(longest, at, dist)  # distances are never negative (plausible): 0 is "no run"
+    np.maximum.at(base, at[~spike], dist[~spike])
+    np.fmin.at(smallest, at[spike], ref[spike])  # NaN references left out, as a groupby min leaves them
+    out["long_run_m"], out["long_base_m"] = longest, base
+    out["spike_ref_m"] = np.where(np.isfinite(smallest), smallest, np.nan)
+    out["runs"] = np.bincount(at, minlength=FRAME_DAYS).astype(np.int64)
     return out
 
 
@@ -124,15 +126,16 @@ def typical_easy_run(sessions: pd.DataFrame, as_of: date) -> float | None:
     runs = _runs(sessions)
     if not len(runs):
         return None
-    back = (pd.Timestamp(as_of) - pd.to_datetime(runs["day"])).dt.days
-    dist = runs["distance_m"].astype(float)
-    recent = pd.DataFrame({"block": back // 7, "m": dist})[(back >= 0) & (back < 7 * USUAL_WEEKS) & (dist > 0)]
-    recent = recent.reset_index(drop=True)
-    if recent.empty:
+    back = (pd.Timestamp(as_of) - pd.to_datetime(runs["day"])).dt.days.to_numpy()
+    dist = runs["distance_m"].astype(float).to_numpy()
+    recent = (back >= 0) & (back < 7 * USUAL_WEEKS) & (dist > 0)
+    if not recent.any():
         return None
-    longest = recent.groupby("block")["m"].idxmax()
-    easy = recent.drop(index=longest.to_numpy())["m"]
-    return float(easy.median()) if len(easy) else None
+    block, m = back[recent] // 7, dist[recent]
+    by_block = np.lexsort((np.arange(len(m)), -m, block))  # per block, its longest first (the earliest of ties)
+    longest = by_block[np.r_[True, block[by_block][1:] != block[by_block][:-1]]]
+    easy = np.delete(m, longest)
+    return float(np.median(easy)) if len(easy) else None
 
 
 def run_history_days(sessions: pd.DataFrame, as_of: date) -> int:

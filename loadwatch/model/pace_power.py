@@ -36,7 +36,6 @@ the threshold is a loadwatch assumption (critical speed sits near the top of the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from itertools import chain
 
 import numpy as np
@@ -51,7 +50,7 @@ GENERIC_THRESHOLD_HRR = 0.85  # one hour at the threshold ~ one hour at this hea
 INTENSITY_COVERED_MIN = 0.5  # a histogram must cover this much of the moving time to score the session
 
 
-def bin_points(hist_column: pd.Series | list[Mapping[int, float]], threshold: np.ndarray,
+def bin_points(hist_column: pd.Series | list[dict[int, float]], threshold: np.ndarray,
                bin_width: float) -> np.ndarray:
     """hours x IF^2 x 100 summed over each session's bins, IF = the bin's middle / the session's threshold.
 
@@ -59,11 +58,11 @@ def bin_points(hist_column: pd.Series | list[Mapping[int, float]], threshold: np
     3.95 m/s: 1 x 1^2 x 100 = 100 points."""
     hists = list(hist_column)
     n = len(hists)
-    lens = np.fromiter((len(h) if isinstance(h, Mapping) else 0 for h in hists), dtype=np.int64, count=n)
+    lens = np.fromiter((len(h) if isinstance(h, dict) else 0 for h in hists), dtype=np.int64, count=n)
     total = int(lens.sum())
-    keys = np.fromiter(chain.from_iterable(h.keys() for h in hists if isinstance(h, Mapping)), dtype=float,
+    keys = np.fromiter(chain.from_iterable(h.keys() for h in hists if isinstance(h, dict)), dtype=float,
                        count=total)
-    secs = np.fromiter(chain.from_iterable(h.values() for h in hists if isinstance(h, Mapping)), dtype=float,
+    secs = np.fromiter(chain.from_iterable(h.values() for h in hists if isinstance(h, dict)), dtype=float,
                        count=total)
     owner = np.repeat(np.arange(n), lens)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -74,17 +73,17 @@ def bin_points(hist_column: pd.Series | list[Mapping[int, float]], threshold: np
     return np.where(usable, points, np.nan)
 
 
-def hist_minutes(hist_column: pd.Series | list[Mapping[int, float]]) -> np.ndarray:
+def hist_minutes(hist_column: pd.Series | list[dict[int, float]]) -> np.ndarray:
     """The minutes each histogram holds (0 without one)."""
-    return np.array([sum(h.values()) / 60.0 if isinstance(h, Mapping) else 0.0 for h in hist_column], dtype=float)
+    return np.array([sum(h.values()) / 60.0 if isinstance(h, dict) else 0.0 for h in hist_column], dtype=float)
 
 
-def pace_points(gas_hist: pd.Series | list[Mapping[int, float]], cs_m_s: np.ndarray) -> np.ndarray:
+def pace_points(gas_hist: pd.Series | list[dict[int, float]], cs_m_s: np.ndarray) -> np.ndarray:
     """The pace load in points per session, against each session's critical speed (`bin_points`)."""
     return bin_points(gas_hist, np.asarray(cs_m_s, dtype=float), GAS_BIN_M_S)
 
 
-def power_points(power_hist: pd.Series | list[Mapping[int, float]], cp_w: np.ndarray) -> np.ndarray:
+def power_points(power_hist: pd.Series | list[dict[int, float]], cp_w: np.ndarray) -> np.ndarray:
     """The power load in points per session, against each session's critical power (`bin_points`)."""
     return bin_points(power_hist, np.asarray(cp_w, dtype=float), POWER_BIN_W)
 

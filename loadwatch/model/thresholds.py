@@ -178,7 +178,7 @@ def _best_matrix(column: pd.Series | None, n: int) -> np.ndarray:
     if column is None:
         return out
     for i, best in enumerate(column):
-        if isinstance(best, Mapping) and best:
+        if isinstance(best, dict) and best:
             for j, d in enumerate(CS_DURATIONS_S):
                 value = best.get(d)
                 if value is not None and _finite(value):
@@ -195,7 +195,7 @@ def history(sessions: pd.DataFrame, resting_hr: pd.DataFrame | None = None) -> H
     frame = sessions.iloc[order]
     ordinal = day_ordinals(days.iloc[order])
     day = np.array([date.fromordinal(int(d)) for d in ordinal], dtype=object)
-    hists = [h if isinstance(h, Mapping) else {} for h in frame["hr_hist"]] if n and "hr_hist" in frame \
+    hists = [h if isinstance(h, dict) else {} for h in frame["hr_hist"]] if n and "hr_hist" in frame \
         else [{}] * n
     lens = np.fromiter((len(h) for h in hists), dtype=np.int64, count=n)
     total = int(lens.sum())
@@ -486,7 +486,7 @@ def session_thresholds(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.
 def _has(sessions: pd.DataFrame, col: str, n: int) -> np.ndarray:
     if col not in sessions:
         return np.zeros(n, dtype=bool)
-    return np.array([bool(isinstance(x, Mapping) and x) for x in sessions[col]], dtype=bool)
+    return np.array([bool(isinstance(x, dict) and x) for x in sessions[col]], dtype=bool)
 
 
 def latest(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None = None, *,
