@@ -226,7 +226,7 @@ def _spike_flags(sessions: pd.DataFrame, profile: Profile, as_of: date) -> list[
     # the advice is the next long run's limit as of today, the one the plan's caps obey (`limits`):
     # 1.10 x the longest run of the last 30 days that was not itself a spike
     limit = long_run_limit(run_days(sessions, as_of), profile) if len(recent) else None
-    for row in recent.itertuples():
+    for row in recent[["day", "distance_m", "spike", "longest_prior_30d_m", "spike_class"]].itertuples():
         msg = (f"{_day_name(row.day, as_of)} {km(row.distance_m)} run was {row.spike:.0%} longer than your"
                f" longest run in the 30 days before it ({km(row.longest_prior_30d_m)}): a {row.spike_class}"
                " spike.")

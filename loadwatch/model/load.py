@@ -89,8 +89,11 @@ def is_spike(spike_class: pd.Series) -> pd.Series:
 
 
 def is_run(sport: pd.Series) -> pd.Series:
-    """True for running sports (running, trail_running, treadmill ...): any sport naming 'run'."""
-    return sport.fillna("").astype(str).str.lower().str.contains("run")
+    """True for running sports (running, trail_running, treadmill ...): any sport naming 'run' (worked out once
+    per distinct sport)."""
+    codes, names = pd.factorize(sport)
+    runs = np.array(["run" in str(name).lower() for name in names] + [False], dtype=bool)  # code -1: no sport
+    return pd.Series(runs[codes], index=sport.index)
 
 
 def trimp_rate(hrr: np.ndarray | float, sex: str | None) -> np.ndarray | float:
@@ -103,7 +106,8 @@ def _hr_notes(sessions: pd.DataFrame, profile: Profile, data: thresholds.History
     """Say which heart-rate bounds were estimated (their values as of the last day with heart rate)."""
     if profile.hr_max_bpm is not None and profile.hr_rest_bpm is not None:
         return
-    with_hr = sessions[_has_dict(sessions, "hr_hist") | np.isfinite(sessions["avg_hr"].to_numpy(dtype=float))]
+    with_hr = sessions[thresholds.has_entries(sessions, "hr_hist")
+                       | np.isfinite(sessions["avg_hr"].to_numpy(dtype=float))]
     est = thresholds.latest(with_hr, profile, data=data) if len(with_hr) else {}
     if profile.hr_max_bpm is None and "hr_max_bpm" in est:
         e = est["hr_max_bpm"]
@@ -114,12 +118,6 @@ def _hr_notes(sessions: pd.DataFrame, profile: Profile, data: thresholds.History
         e = est["hr_rest_bpm"]
         notes.append(Note("hr", f"HRrest not set: assumed {e.value:.0f} bpm as of {e.as_of} ({e.basis}; set it:"
                           " loadwatch profile --set hr_rest_bpm=N)."))
-
-
-def _has_dict(frame: pd.DataFrame, col: str) -> np.ndarray:
-    if col not in frame or not len(frame):
-        return np.zeros(len(frame), dtype=bool)
-    return np.array([bool(isinstance(x, dict) and x) for x in frame[col]], dtype=bool)
 
 
 def _dicts(frame: pd.DataFrame, col: str) -> list[dict]:

@@ -469,10 +469,10 @@ def session_thresholds(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.
             days, which = np.unique(ords[rows], return_inverse=True)
             into[rows] = _values(h, key, days, profile)[which]
 
-    hr = _has(sessions, "hr_hist", n) | \
+    hr = has_entries(sessions, "hr_hist") | \
         np.isfinite(sessions["avg_hr"].to_numpy(dtype=float) if "avg_hr" in sessions else np.full(n, np.nan))
-    gas = _has(sessions, "gas_hist", n)
-    power = _has(sessions, "power_hist", n)
+    gas = has_entries(sessions, "gas_hist")
+    power = has_entries(sessions, "power_hist")
     cs, cp, hmax, hrest = (np.full(n, np.nan) for _ in range(4))
     per_day("critical_speed_m_s", gas & (fams == PACE_FAMILY), cs)
     for fam in set(fams[power]):
@@ -483,10 +483,11 @@ def session_thresholds(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.
     return out
 
 
-def _has(sessions: pd.DataFrame, col: str, n: int) -> np.ndarray:
-    if col not in sessions:
-        return np.zeros(n, dtype=bool)
-    return np.array([bool(isinstance(x, dict) and x) for x in sessions[col]], dtype=bool)
+def has_entries(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """Whether each row's `col` holds a non-empty dict (a histogram, best efforts); all False without it."""
+    if col not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return np.fromiter((isinstance(x, dict) and len(x) > 0 for x in frame[col]), dtype=bool, count=len(frame))
 
 
 def latest(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None = None, *,
@@ -494,7 +495,7 @@ def latest(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | 
     """The estimates as of the last day of `sessions` (what the notes quote); {} without sessions."""
     if not len(sessions):
         return {}
-    last = max(pd.Timestamp(d) for d in sessions["day"]).date()
+    last = date.fromordinal(int(day_ordinals(sessions["day"]).max()))
     return estimates(sessions, profile, last, resting_hr, data=data)
 
 
@@ -506,5 +507,5 @@ def pace_text(speed_m_s: float) -> str:
 
 __all__ = ["CS_DURATIONS_S", "CS_WINDOW_DAYS", "HR_MAX_WINDOW_DAYS", "HR_REST_WINDOW_DAYS", "HR_SPIKE_GAP_BPM",
            "POWER_FAMILIES", "THRESHOLD_KEYS", "Estimate", "History", "critical_fit", "day_ordinals", "estimates",
-           "families", "family", "history",
+           "families", "family", "has_entries", "history",
            "latest", "pace_text", "session_thresholds"]
