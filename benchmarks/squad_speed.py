@@ -8,6 +8,8 @@ recording 3 weeks before the as-of day, so the rows differ. Then times, in this 
   1. the baseline: `api.status` once per athlete (30 runs, one after the other),
   2. `api.squad` with the process pool (one worker per core) and with one process (workers=1),
   3. `api.squad_report` (the table and 30 page-1s) with the pool and with one process,
+  4. the commands end to end, start-up included: 30 x `loadwatch --athlete NAME status`, then `loadwatch squad`
+     and `loadwatch report --squad`,
 and prints the wall time in total and per athlete, the ratio to the 30 status runs, and whether two writes
 of the squad report give the same bytes. Targets (on two cores): squad under 3 s, report --squad under 15 s.
 
@@ -19,6 +21,8 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -66,6 +70,10 @@ def build(db: Path, athletes: int, years: int) -> int:
                                                                      "radiates": False, "numbness": False})
             total += len(acts)
     return total
+
+
+def _run(argv: list[str]) -> None:
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
 
 
 def cpu_s() -> float:
@@ -116,6 +124,18 @@ def main() -> None:
                 print(f"{label:<31} wall {wall:6.2f} s {wall / n * 1000:5.0f} ms/athlete   cpu {cpu:6.2f} s "
                       f"{cpu / n * 1000:5.0f} ms/athlete   ratio to {n} x status: wall {wall / base:4.2f}, cpu "
                       f"{cpu / base_cpu:4.2f}   target < {target:g} s: {'yes' if wall < target else 'NO'}")
+            # the commands a coach types, end to end (Python start-up and imports included), against the 30
+            # `loadwatch --athlete NAME status` a coach ran before
+            cli = [sys.executable, "-m", "loadwatch", "--db", str(db), "--as-of", END.isoformat()]
+            base_cli, _ = timed(lambda: [_run([*cli, "--athlete", a, "status"]) for a in names], args.repeat)
+            print(f"baseline {n} x loadwatch status  wall {base_cli:6.2f} s {base_cli / n * 1000:5.0f} ms/athlete")
+            pdf = str(Path(tmp) / "c.pdf")
+            for label, argv, target in (("loadwatch squad", ["squad"], 3.0),
+                                        ("loadwatch report --squad", ["report", "--squad", "-o", pdf], 15.0)):
+                wall, cpu = timed(lambda argv=argv: _run([*cli, *argv]), args.repeat)
+                print(f"{label:<31} wall {wall:6.2f} s {wall / n * 1000:5.0f} ms/athlete   cpu {cpu:6.2f} s "
+                      f"{cpu / n * 1000:5.0f} ms/athlete   ratio to {n} x loadwatch status: wall {wall / base_cli:4.2f}"
+                      f"   target < {target:g} s: {'yes' if wall < target else 'NO'}")
             first = (Path(tmp) / "s.pdf").read_bytes()
             api.squad_report(store, Path(tmp) / "s.pdf", as_of=END)
             same = "identical" if (Path(tmp) / "s.pdf").read_bytes() == first else "DIFFERENT"
