@@ -106,9 +106,11 @@ def _hr_notes(sessions: pd.DataFrame, profile: Profile, data: thresholds.History
     """Say which heart-rate bounds were estimated (their values as of the last day with heart rate)."""
     if profile.hr_max_bpm is not None and profile.hr_rest_bpm is not None:
         return
-    with_hr = sessions[thresholds.has_entries(sessions, "hr_hist")
-                       | np.isfinite(sessions["avg_hr"].to_numpy(dtype=float))]
-    est = thresholds.latest(with_hr, profile, data=data) if len(with_hr) else {}
+    with_hr = thresholds.has_entries(sessions, "hr_hist") | np.isfinite(sessions["avg_hr"].to_numpy(dtype=float))
+    est = {}
+    if with_hr.any():  # as of the last day with heart rate
+        last = date.fromordinal(int(thresholds.day_ordinals(sessions["day"])[with_hr].max()))
+        est = thresholds.estimates(sessions, profile, last, data=data, keys=("hr_max_bpm", "hr_rest_bpm"))
     if profile.hr_max_bpm is None and "hr_max_bpm" in est:
         e = est["hr_max_bpm"]
         notes.append(Note("hr", f"HRmax not set: estimated {e.value:.0f} bpm from your highest recorded heart rate"

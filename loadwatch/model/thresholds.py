@@ -439,11 +439,11 @@ def _values(h: History, key: str, days: np.ndarray, profile: Profile) -> np.ndar
 
 
 def estimates(sessions: pd.DataFrame, profile: Profile, as_of: date, resting_hr: pd.DataFrame | None = None, *,
-              data: History | None = None) -> dict[str, Estimate]:
-    """Every threshold as of `as_of` (data after it ignored), keyed as in THRESHOLD_KEYS: `loadwatch profile`.
-    `data`: the `history` of these sessions and records when the caller has it already."""
+              data: History | None = None, keys: tuple[str, ...] = THRESHOLD_KEYS) -> dict[str, Estimate]:
+    """Every threshold (or those of `keys`) as of `as_of` (data after it ignored), keyed as in THRESHOLD_KEYS:
+    `loadwatch profile`. `data`: the `history` of these sessions and records when the caller has it already."""
     h = data if data is not None else history(sessions, resting_hr)
-    return {key: _estimate(h, key, as_of.toordinal(), profile) for key in THRESHOLD_KEYS}
+    return {key: _estimate(h, key, as_of.toordinal(), profile) for key in keys}
 
 
 def session_thresholds(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None = None, *,
@@ -490,15 +490,6 @@ def has_entries(frame: pd.DataFrame, col: str) -> np.ndarray:
     return np.fromiter((isinstance(x, dict) and len(x) > 0 for x in frame[col]), dtype=bool, count=len(frame))
 
 
-def latest(sessions: pd.DataFrame, profile: Profile, resting_hr: pd.DataFrame | None = None, *,
-           data: History | None = None) -> dict[str, Estimate]:
-    """The estimates as of the last day of `sessions` (what the notes quote); {} without sessions."""
-    if not len(sessions):
-        return {}
-    last = date.fromordinal(int(day_ordinals(sessions["day"]).max()))
-    return estimates(sessions, profile, last, resting_hr, data=data)
-
-
 def pace_text(speed_m_s: float) -> str:
     """A speed as a running pace, min:s per km (3.85 m/s -> '4:20 /km')."""
     secs = round(1000.0 / speed_m_s)
@@ -508,4 +499,4 @@ def pace_text(speed_m_s: float) -> str:
 __all__ = ["CS_DURATIONS_S", "CS_WINDOW_DAYS", "HR_MAX_WINDOW_DAYS", "HR_REST_WINDOW_DAYS", "HR_SPIKE_GAP_BPM",
            "POWER_FAMILIES", "THRESHOLD_KEYS", "Estimate", "History", "critical_fit", "day_ordinals", "estimates",
            "families", "family", "has_entries", "history",
-           "latest", "pace_text", "session_thresholds"]
+           "pace_text", "session_thresholds"]
