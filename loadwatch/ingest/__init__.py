@@ -96,7 +96,10 @@ def import_paths(
     finally:
         found.close()
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait for the pool's manager thread (queued files are cancelled; a worker finishes the one FIT file
+            # it is decoding): left running, it races Python 3.11's exit hook, which then prints a traceback
+            # after the "Interrupted" line of a Ctrl-C
+            pool.shutdown(wait=True, cancel_futures=True)
     record_archives(store, found.archives, result.files, athlete, dry_run)
     result.files.sort(key=lambda f: f.path)
     return result
