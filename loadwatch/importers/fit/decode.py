@@ -310,9 +310,9 @@ def stream_columns(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return np.where(np.isfinite(a), a, b)
 
     lat = cols["position_lat"] * (180.0 / 2**31)
-    packed = compressed_speed_distance(*(cols[name] for name in CSD_BYTES)) if CSD_BYTES[0] in cols else None
-    if packed is not None:  # a record without the plain field takes the packed one (Forerunner 50/60/70 + footpod)
-        cols = {**cols, "speed": first(cols["speed"], packed[0]), "distance": first(cols["distance"], packed[1])}
+    speed, distance = compressed_speed_distance(*(cols[name] for name in CSD_BYTES))
+    # a record without the plain field takes the packed one (Forerunner 50/60/70 + footpod)
+    cols = {**cols, "speed": first(cols["speed"], speed), "distance": first(cols["distance"], distance)}
     dev_power = np.where(cols["dev_power"] > 0, cols["dev_power"], np.nan)  # a pod that reads 0 is not worn
     return dict(zip(STREAM_NAMES, (
         lat, cols["distance"], first(cols["enhanced_speed"], cols["speed"]),
