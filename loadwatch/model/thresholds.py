@@ -95,16 +95,11 @@ def critical_fit(best: Mapping[int, float]) -> tuple[float, float] | None:
     a negative intercept (efforts that were not all-out) gives (the best over the longest duration, 0).
     Worked example: 3 min at 4.5 m/s and 12 min at 4.0 m/s -> 810 m and 2,880 m: CS = 2,070 / 540 = 3.833 m/s,
     D' = 810 - 3.833 x 180 = 120 m."""
-    return _fit(np.array([float(best[d]) if _finite(best.get(d)) else np.nan for d in CS_DURATIONS_S]))
+    values, reserves = _fits(np.array([[float(best[d]) if _finite(best.get(d)) else np.nan for d in CS_DURATIONS_S]]))
+    return None if np.isnan(values[0]) else (float(values[0]), float(reserves[0]))
 
 
 _T = np.array(CS_DURATIONS_S, dtype=float)
-
-
-def _fit(v: np.ndarray) -> tuple[float, float] | None:
-    """`critical_fit` on the bests aligned with CS_DURATIONS_S (NaN where none)."""
-    value, reserve = _fits(v[None, :])
-    return None if np.isnan(value[0]) else (float(value[0]), float(reserve[0]))
 
 
 def _fits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -281,41 +276,34 @@ def _window(ordinal: np.ndarray, day: int, days: int) -> slice:
 
 
 # -- one threshold as of one day ------------------------------------------------------------------------------
-def _window_bests(h: History, best: np.ndarray, fam: str, day: int) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of `fam` with a best in the CS_WINDOW_DAYS to `day` (their day indices), and the best of each
-    duration over them (NaN where none)."""
-    rows = _window(h.ordinal, day, CS_WINDOW_DAYS)
-    window = best[rows]
-    mask = (h.family[rows] == fam) & np.isfinite(window).any(axis=1)
-    if not mask.any():
-        return np.zeros(0, dtype=np.int64), np.full(len(CS_DURATIONS_S), np.nan)
-    tops = np.where(np.isfinite(window[mask]), window[mask], -np.inf).max(axis=0)
-    return np.arange(rows.start, rows.stop)[mask], np.where(np.isfinite(tops), tops, np.nan)
+def _window_tops(h: History, best: np.ndarray, fam: str, days: np.ndarray) -> np.ndarray:
+    """The best of each duration over the `fam` sessions of the CS_WINDOW_DAYS to each day (days x
+    CS_DURATIONS_S, NaN where none)."""
+    lo, hi = _windows(h.ordinal, days, CS_WINDOW_DAYS)
+    mine = np.where((h.family == fam)[:, None], best, np.nan)
+    return np.column_stack([_RangeTop(mine[:, j]).top(lo, hi) for j in range(len(CS_DURATIONS_S))])
 
 
 def _critical_values(h: History, best: np.ndarray, fam: str, days: np.ndarray) -> np.ndarray:
-    """CS (or CP) of `fam` as of each day (NaN where none): `_fits` over the best of each duration in the
-    CS_WINDOW_DAYS to the day, as `_window_bests` gathers them."""
-    lo, hi = _windows(h.ordinal, days, CS_WINDOW_DAYS)
-    mine = np.where((h.family == fam)[:, None], best, np.nan)
-    tops = np.column_stack([_RangeTop(mine[:, j]).top(lo, hi) for j in range(len(CS_DURATIONS_S))])
-    return _fits(tops)[0]
+    """CS (or CP) of `fam` as of each day (NaN where none): `_fits` over `_window_tops`."""
+    return _fits(_window_tops(h, best, fam, days))[0]
 
 
 def _critical(h: History, best: np.ndarray, fam: str, day: int, key: str, unit: str) -> Estimate:
     as_of = date.fromordinal(day)
     what = "speed" if unit == "m/s" else "power"
-    rows, tops = _window_bests(h, best, fam, day)
-    if not rows.size:
+    window = _window(h.ordinal, day, CS_WINDOW_DAYS)
+    mine = (h.family[window] == fam) & np.isfinite(best[window]).any(axis=1)  # the sessions it rests on
+    if not mine.any():
         return Estimate(key, None, as_of, "none", f"no {fam} session with a best {what} of 3-20 min in the"
                         f" {CS_WINDOW_DAYS} days to {as_of}")
-    fit = _fit(tops)
-    used = h.day[rows]
-    n = int(rows.size)
-    if fit is None:
+    values, reserves = _fits(_window_tops(h, best, fam, np.array([day])))
+    used = h.day[window][mine]
+    n = int(mine.sum())
+    if np.isnan(values[0]):
         return Estimate(key, None, as_of, "none", f"{n} {fam} session(s) in the {CS_WINDOW_DAYS} days to {as_of},"
                         " but best efforts of fewer than two durations of 3-20 min", n, used[0], used[-1])
-    value, reserve = fit
+    value, reserve = float(values[0]), float(reserves[0])
     basis = (f"two-parameter critical {what} fit over the best efforts of 3-20 min of {n} {fam} session(s)"
              f" in the {CS_WINDOW_DAYS} days to {as_of}")
     basis += f" (D' {reserve:.0f} m)" if unit == "m/s" else f" (W' {reserve / 1000:.1f} kJ)"
